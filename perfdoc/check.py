@@ -1,0 +1,134 @@
+"""`perfdoc check`: load → parse → score → validate, for every source file, without rendering anything."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import Config
+from .diagnostics import Diagnostic, Position, Severity, SourceError
+from .load import RawDocument, read_file
+from .model import Assessment
+from .schema import parse_assessment
+from .scoring import Result, score
+
+SOURCE_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass
+class FileReport:
+    path: str
+    assessment: Assessment | None = None
+    result: Result | None = None
+    raw: RawDocument | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)
+
+    @property
+    def errors(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0 and self.result is not None
+
+    def sort(self) -> None:
+        self.diagnostics.sort(
+            key=lambda d: ((d.position or Position(1, 1)).line, (d.position or Position(1, 1)).column, d.code)
+        )
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def collect_sources(paths: Iterable[Path]) -> list[Path]:
+    """Every source file named or found under a named folder, in a stable order; hidden folders skipped."""
+    found: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            for sub in sorted(p.rglob("*")):
+                rel = sub.relative_to(p).parts
+                if sub.is_file() and sub.suffix.lower() in SOURCE_SUFFIXES and not any(x.startswith(".") for x in rel):
+                    found.append(sub)
+        else:
+            found.append(p)
+    return list(dict.fromkeys(found))
+
+
+def check_raw(raw: RawDocument, config: Config) -> FileReport:
+    from .rules import RuleContext, validate
+
+    report = FileReport(path=raw.path, raw=raw)
+    assessment, report.diagnostics = parse_assessment(raw, config.execution_weight)
+    report.assessment = assessment
+    if any(d.severity == Severity.ERROR for d in report.diagnostics):
+        report.sort()
+        return report  # rules on a half-read form only add noise; fix the shape first
+    report.result = score(assessment, config)
+    report.diagnostics += validate(RuleContext(assessment, report.result, config, raw))
+    report.sort()
+    return report
+
+
+def check_file(path: Path, config: Config) -> FileReport:
+    shown = display_path(path)
+    if not path.exists():
+        return FileReport(path=shown, diagnostics=[Diagnostic.make("PD110", "文件不存在").with_path(shown)])
+    try:
+        raw = read_file(path, shown)
+    except SourceError as exc:
+        report = FileReport(path=shown, diagnostics=exc.diagnostics)
+        report.sort()
+        return report
+    return check_raw(raw, config)
+
+
+def duplicate_projects(reports: list[FileReport]) -> None:
+    """PD501: the same 项目名称 twice in one year, reported on every file after the first."""
+    seen: dict[tuple[int, str], FileReport] = {}
+    for rep in reports:
+        a = rep.assessment
+        if a is None or a.year is None or not a.project:
+            continue
+        key = (a.year, a.project)
+        if key in seen:
+            first = seen[key]
+            pos = first.raw and rep.raw and _field_position(rep, "project")
+            rep.diagnostics.append(
+                Diagnostic.make(
+                    "PD501",
+                    f"{a.year} 年度已有项目「{a.project}」（{first.path}），同一年度项目名称不能重复",
+                    "project",
+                    pos or None,
+                ).with_path(rep.path)
+            )
+            rep.sort()
+        else:
+            seen[key] = rep
+
+
+def _field_position(rep: FileReport, name: str) -> Position | None:
+    from .schema import position_of
+
+    a, raw = rep.assessment, rep.raw
+    if a is None or raw is None or name not in a.keys:
+        return None
+    return position_of(raw, (a.keys[name],))
+
+
+def check_paths(paths: Iterable[Path], config: Config) -> list[FileReport]:
+    reports = [check_file(p, config) for p in collect_sources(paths)]
+    duplicate_projects(reports)
+    return reports

@@ -1,0 +1,126 @@
+"""The command line: thin commands over the pipeline; every user mistake becomes a message and an exit code."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .config import Config, load_config
+from .diagnostics import PerfdocError, Severity
+from .numbers import fmt_decimal
+
+
+def _config(ctx: click.Context) -> Config:
+    return ctx.obj["config"]  # type: ignore[no-any-return]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="perfdoc")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="配置文件（默认向上查找 perfdoc.toml 或 pyproject.toml 的 [tool.perfdoc]）",
+)
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """perfdoc：财政项目支出绩效自评表的校验、计分与生成。"""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = load_config(explicit=config_path)
+
+
+def _default_paths(cfg: Config, paths: tuple[Path, ...]) -> list[Path]:
+    return list(paths) if paths else [cfg.root / cfg.content_dir]
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", help="输出格式")
+@click.option("--strict", is_flag=True, help="有警告时也以退出码 1 结束")
+@click.pass_context
+def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
+    """校验源文件（默认 content/）：数字、合计、执行率、得分与等级。"""
+    from .check import check_paths
+
+    cfg = _config(ctx)
+    reports = check_paths(_default_paths(cfg, paths), cfg)
+    errors = sum(r.errors for r in reports)
+    warnings = sum(r.warnings for r in reports)
+    infos = sum(r.count(Severity.INFO) for r in reports)
+    if fmt == "json":
+        doc = {"files": [_report_json(r) for r in reports], "errors": errors, "warnings": warnings}
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+    else:
+        for rep in reports:
+            for d in rep.diagnostics:
+                click.echo(d.format())
+        for rep in reports:
+            click.echo(_summary_line(rep), err=False)
+        click.echo(f"共检查 {len(reports)} 个文件：{errors} 个错误，{warnings} 个警告，{infos} 条提示")
+    if not reports:
+        click.echo("没有找到源文件（*.md）", err=True)
+        ctx.exit(1)
+    ctx.exit(1 if errors or (strict and warnings) else 0)
+
+
+def _summary_line(rep: object) -> str:
+    from .check import FileReport
+
+    assert isinstance(rep, FileReport)
+    a, res = rep.assessment, rep.result
+    if a is None or res is None:
+        return f"{rep.path}: 未能读取（{rep.errors} 个错误）"
+    parts = [f"{rep.path}:", a.stage_label, f"{a.year}", a.project]
+    if res.execution_rate is not None:
+        parts.append(f"执行率 {res.execution_rate:.2f}%")
+    if res.total_score is not None:
+        parts.append(f"总分 {res.total_score:.2f} {res.grade}")
+    return " ".join(parts)
+
+
+def _report_json(rep: object) -> dict[str, object]:
+    from .check import FileReport
+
+    assert isinstance(rep, FileReport)
+    a, res = rep.assessment, rep.result
+    return {
+        "path": rep.path,
+        "project": a.project if a else None,
+        "year": a.year if a else None,
+        "stage": a.stage if a else None,
+        "execution_rate": fmt_decimal(res.execution_rate) if res else None,
+        "execution_score": fmt_decimal(res.execution_score) if res else None,
+        "total_score": fmt_decimal(res.total_score) if res else None,
+        "grade": res.grade if res else None,
+        "diagnostics": [d.as_json() for d in rep.diagnostics],
+    }
+
+
+@cli.command()
+def schema() -> None:
+    """输出前置数据的 JSON Schema（供编辑器实时校验）。"""
+    from .schema import json_schema
+
+    click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="perfdoc", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code if exc.exit_code != 2 else 2)
+    except click.Abort:
+        click.echo("已中止", err=True)
+        sys.exit(1)
+    except PerfdocError as exc:
+        click.echo(f"perfdoc: {exc}", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,112 @@
+"""Project configuration: what differs between jurisdictions, read from perfdoc.toml or [tool.perfdoc].
+
+Defaults follow Shanghai's practice (the seed forms): amounts in 元, the label 预算目标, execution weight 10,
+grades 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差, and no weight policy.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field, fields
+from decimal import Decimal
+from pathlib import Path
+
+from .diagnostics import ConfigError
+
+CONFIG_FILE = "perfdoc.toml"
+
+
+@dataclass
+class Config:
+    money_unit: str = "元"  # 元 (Shanghai) or 万元 (Ministry of Finance)
+    amount_places: int = 2  # decimals printed for amounts (万元 forms often use 4)
+    goal_label: str = "预算目标"  # or 预期目标 (Ministry of Finance)
+    execution_weight: Decimal = Decimal(10)  # 分值 of the 预算执行率 row
+    grade_bands: dict[str, Decimal] = field(
+        default_factory=lambda: {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60), "差": Decimal(0)}
+    )
+    weight_policy: bool = False  # check MOF's 产出 50 / 效益 30 / 满意度 10 / 执行率 10
+    exceed_ratio: Decimal = Decimal("1.5")  # actual ≥ ratio × target suggests the target was set too low
+    content_dir: str = "content"
+    build_dir: str = "build"
+    templates_dir: str = "templates"
+    root: Path = field(default_factory=Path.cwd)  # the folder holding the config file
+
+    def grade(self, total: Decimal) -> str:
+        for name, floor in sorted(self.grade_bands.items(), key=lambda kv: kv[1], reverse=True):
+            if total >= floor:
+                return name
+        return list(self.grade_bands)[-1]
+
+
+def _read_toml(path: Path) -> dict[str, object]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: 配置文件无法读取：{exc}") from None
+
+
+def find_config(start: Path) -> tuple[Path | None, dict[str, object]]:
+    """The nearest perfdoc.toml, or pyproject.toml with [tool.perfdoc], from start upwards."""
+    start = start.resolve()
+    for folder in [start, *start.parents]:
+        own = folder / CONFIG_FILE
+        if own.is_file():
+            data = _read_toml(own)
+            return own, dict(data.get("perfdoc", data))  # type: ignore[arg-type]
+        py = folder / "pyproject.toml"
+        if py.is_file():
+            tool = _read_toml(py).get("tool", {})
+            if isinstance(tool, dict) and "perfdoc" in tool:
+                return py, dict(tool["perfdoc"])
+    return None, {}
+
+
+def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    if explicit is not None:
+        data = _read_toml(explicit)
+        path: Path | None = explicit
+        values = dict(data.get("perfdoc", data.get("tool", {}).get("perfdoc", data)))  # type: ignore[union-attr]
+    else:
+        path, values = find_config(start or Path.cwd())
+    cfg = Config(root=path.parent if path else (start or Path.cwd()).resolve())
+    known = {f.name for f in fields(Config)} - {"root"}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"{path}: 未知配置项 {key}（可用：{', '.join(sorted(known))}）")
+        setattr(cfg, key, _coerce(path, key, value, getattr(cfg, key)))
+    if cfg.money_unit not in ("元", "万元"):
+        raise ConfigError(f"{path}: money_unit 只能是 元 或 万元，而不是 {cfg.money_unit}")
+    if cfg.goal_label not in ("预算目标", "预期目标"):
+        raise ConfigError(f"{path}: goal_label 只能是 预算目标 或 预期目标，而不是 {cfg.goal_label}")
+    return cfg
+
+
+def _coerce(path: Path | None, key: str, value: object, default: object) -> object:
+    try:
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise TypeError
+            return value
+        if isinstance(default, Decimal):
+            if isinstance(value, bool):
+                raise TypeError
+            return Decimal(str(value))
+        if isinstance(default, int):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError
+            return value
+        if isinstance(default, dict):
+            if not isinstance(value, dict) or not value:
+                raise TypeError
+            return {str(k): Decimal(str(v)) for k, v in value.items()}
+        if not isinstance(value, str):
+            raise TypeError
+        return value
+    except (TypeError, ArithmeticError, ValueError):
+        raise ConfigError(f"{path}: 配置项 {key} 的值 {value!r} 类型不对（应与默认值 {default!r} 同类）") from None

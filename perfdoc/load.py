@@ -1,0 +1,292 @@
+"""Pipeline stage 1 — load: bytes on disk → a raw tree of YAML data and Markdown sections, with positions.
+
+Scalars stay strings here: the schema (``perfdoc.schema``) decides what a value means, so YAML 1.1's
+surprises (``no`` → False, ``1:30`` → 90, ``.nan``) never reach a figure. Nothing from YAML is executed:
+only the node graph is composed, tags other than YAML's own and aliases are refused, duplicate keys are
+errors.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostic, Position, SourceError
+
+MAX_FILE_BYTES = 1024 * 1024  # a real form is ~30 KB; a 1 MB source is a mistake, not an assessment
+MAX_DEPTH = 16  # the deepest legitimate path is 绩效指标 → 一级 → 二级 → list → item → field (6)
+
+RawPath = tuple[str | int, ...]
+
+
+@dataclass
+class Section:
+    """A level-2 Markdown section of the body (## 预算目标, ## 实际完成情况)."""
+
+    title: str
+    text: str  # Markdown source of the section, without its heading
+    line: int  # line of the heading, 1-based in the file
+
+
+@dataclass
+class RawDocument:
+    path: str
+    data: object  # dict / list / str / None, as written
+    value_pos: dict[RawPath, Position] = field(default_factory=dict)
+    key_pos: dict[RawPath, Position] = field(default_factory=dict)
+    sections: list[Section] = field(default_factory=list)
+    body_line: int = 1  # first line of the body
+    front_matter_line: int = 1  # the opening ---
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_FENCE = re.compile(r"^---[ \t]*$")
+_STD_TAG = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
+
+
+def _err(path: str, code: str, message: str, line: int = 1, column: int = 1, fld: str = "") -> SourceError:
+    return SourceError([Diagnostic.make(code, message, fld, Position(line, column)).with_path(path)])
+
+
+def decode(path: str, raw: bytes) -> str:
+    """Bytes → text: UTF-8 (a BOM is accepted and dropped), CRLF and CR folded to LF."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _err(path, "PD105", f"文件大小 {len(raw):,} 字节，超过上限 {MAX_FILE_BYTES:,} 字节")
+    if not raw.strip():
+        raise _err(path, "PD108", "文件为空：至少需要以 --- 包围的前置数据（年度、项目名称、绩效指标等）")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        hint = "（可能是 GBK/GB18030 编码）" if _looks_gbk(raw) else ""
+        raise _err(
+            path, "PD104", f"第 {exc.start} 字节不是有效的 UTF-8{hint}，请以 UTF-8 编码另存此文件", line, column
+        ) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_gbk(raw: bytes) -> bool:
+    try:
+        raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def read_file(path: Path, display: str | None = None) -> RawDocument:
+    shown = display or str(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _err(shown, "PD110", f"无法读取文件：{exc.strerror or exc}") from None
+    return parse_text(shown, decode(shown, raw))
+
+
+def parse_text(path: str, text: str) -> RawDocument:
+    """Split front matter from body, compose the YAML, collect the body's sections."""
+    lines = text.split("\n")
+    first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
+    if first is None or not _FENCE.match(lines[first]):
+        raise _err(path, "PD102", "文件须以一行 --- 开头，随后是 YAML 前置数据，再以一行 --- 结束", (first or 0) + 1, 1)
+    close = next((i for i in range(first + 1, len(lines)) if _FENCE.match(lines[i])), None)
+    if close is None:
+        raise _err(path, "PD102", "前置数据没有结束行 ---", first + 1, 1)
+    yaml_text = "\n".join(lines[first + 1 : close]) + "\n"
+    offset = first + 1  # YAML line 0 is file line offset+1
+    controls = _control_positions(yaml_text, offset)
+    clean_yaml = _CONTROL.sub("\ufffd", yaml_text)  # let YAML parse; report each control char by field
+    doc = RawDocument(path=path, data=None, front_matter_line=first + 1, body_line=close + 2)
+    doc.data = _compose(path, clean_yaml, offset, doc, controls)
+    body = "\n".join(lines[close + 1 :])
+    _check_body_controls(path, body, close + 1)
+    doc.sections = split_sections(body, close + 1)
+    return doc
+
+
+def _control_positions(text: str, line_offset: int) -> list[Position]:
+    found = []
+    for m in _CONTROL.finditer(text):
+        line = text.count("\n", 0, m.start())
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
+        found.append(Position(line + line_offset + 1, col + 1))
+    return found
+
+
+def _check_body_controls(path: str, body: str, line_offset: int) -> None:
+    found = _control_positions(body, line_offset)
+    if found:
+        p = found[0]
+        section = _section_at(body, p.line - line_offset)
+        ch = _CONTROL.search(body)
+        code = f"U+{ord(ch.group()):04X}" if ch else ""
+        raise _err(
+            path,
+            "PD107",
+            f"正文「{section}」含有控制字符 {code}，请删除（常见于从 PDF 或网页复制的文本）",
+            p.line,
+            p.column,
+            "body",
+        )
+
+
+def _section_at(body: str, line: int) -> str:
+    title = "正文"
+    for ln in body.split("\n")[:line]:
+        m = re.match(r"^##\s+(.+?)\s*#*\s*$", ln)
+        if m:
+            title = m.group(1)
+    return title
+
+
+def _compose(path: str, yaml_text: str, offset: int, doc: RawDocument, controls: list[Position]) -> object:
+    import yaml
+
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(yaml_text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line if mark else 0) + offset + 1
+        col = (mark.column if mark else 0) + 1
+        raise _err(path, "PD101", _yaml_message(exc, yaml_text, mark.line if mark else 0), line, col) from None
+    except yaml.YAMLError as exc:
+        raise _err(path, "PD101", f"YAML 无法解析：{exc}", offset + 1, 1) from None
+    except RecursionError:
+        raise _err(path, "PD106", f"YAML 嵌套层次过深（上限 {MAX_DEPTH} 层）", offset + 1, 1) from None
+    if node is None:
+        return {}
+    walker = _Walker(path, offset, doc, controls)
+    data = walker.walk(node, (), 0)
+    if walker.errors:
+        raise SourceError(walker.errors)
+    return data
+
+
+def _yaml_message(exc: object, yaml_text: str, line0: int) -> str:
+    problem = getattr(exc, "problem", None) or str(exc)
+    lines = yaml_text.split("\n")
+    src = lines[line0] if 0 <= line0 < len(lines) else ""
+    value = src.split(":", 1)[1].strip() if ":" in src else src.strip()
+    if value[:1] in (">", "|", "*", "&", "!", "@", "`", "%"):
+        return f"值「{value}」以 YAML 特殊字符 {value[0]} 开头，须加引号（如 '{value}'），比较符也可改用 ≥ ≤ ＞ ＜"
+    if "\t" in src[: len(src) - len(src.lstrip())]:
+        return "YAML 缩进不能使用制表符（Tab），请改用空格"
+    if "found duplicate anchor" in problem or "found undefined alias" in problem:
+        return "不支持 YAML 锚点与别名（& 与 *）"
+    return f"YAML 语法错误：{problem}"
+
+
+class _Walker:
+    """Node graph → plain data, recording where each key and value stands."""
+
+    def __init__(self, path: str, offset: int, doc: RawDocument, controls: list[Position]):
+        self.path = path
+        self.offset = offset
+        self.doc = doc
+        self.controls = controls
+        self.errors: list[Diagnostic] = []
+        self.seen: set[int] = set()
+
+    def pos(self, mark: object) -> Position:
+        return Position(mark.line + self.offset + 1, mark.column + 1)  # type: ignore[attr-defined]
+
+    def error(self, code: str, message: str, position: Position, raw_path: RawPath) -> None:
+        fld = format_raw_path(raw_path)
+        self.errors.append(Diagnostic.make(code, message, fld, position).with_path(self.path))
+
+    def walk(self, node: object, raw_path: RawPath, depth: int) -> object:
+        import yaml
+
+        start = self.pos(node.start_mark)  # type: ignore[attr-defined]
+        self.doc.value_pos[raw_path] = start
+        if id(node) in self.seen:
+            self.error("PD109", "不支持 YAML 锚点与别名（& 与 *），请直接写出内容", start, raw_path)
+            return None
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            self.error("PD106", f"嵌套层次过深（上限 {MAX_DEPTH} 层）", start, raw_path)
+            return None
+        tag = node.tag  # type: ignore[attr-defined]
+        if tag not in _ALLOWED_TAGS:
+            self.error("PD109", f"不支持 YAML 标签 {tag}：perfdoc 只读取纯数据", start, raw_path)
+            return None
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, raw_path, start)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.walk(child, (*raw_path, i), depth + 1) for i, child in enumerate(node.value)]
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:  # type: ignore[attr-defined]
+            kpos = self.pos(key_node.start_mark)
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
+                self.error("PD202", "字段名必须是文字", kpos, raw_path)
+                continue
+            key = str(key_node.value).strip()
+            if key == "<<":
+                self.error("PD109", "不支持 YAML 合并键 <<", kpos, raw_path)
+                continue
+            child_path = (*raw_path, key)
+            if key in result:
+                first = self.doc.key_pos[child_path]
+                self.error("PD103", f"字段「{key}」重复（第一次出现在第 {first.line} 行）", kpos, child_path)
+                continue
+            self.doc.key_pos[child_path] = kpos
+            result[key] = self.walk(value_node, child_path, depth + 1)
+        return result
+
+    def scalar(self, node: object, raw_path: RawPath, start: Position) -> str | None:
+        value: str = node.value  # type: ignore[attr-defined]
+        if node.tag == _STD_TAG + "null" and not node.style:  # type: ignore[attr-defined]
+            return None
+        end = self.pos(node.end_mark)  # type: ignore[attr-defined]
+        for p in self.controls:
+            if (start.line, start.column) <= (p.line, p.column) < (end.line, end.column):
+                self.error("PD107", "含有控制字符，请删除（常见于从 PDF 或网页复制的文本）", p, raw_path)
+                return None
+        bad = _CONTROL.search(value)  # escapes such as "\x07" in double-quoted strings
+        if bad:
+            self.error("PD107", f"含有控制字符 U+{ord(bad.group()):04X}，请删除", start, raw_path)
+            return None
+        return unicodedata.normalize("NFC", value)
+
+
+def format_raw_path(raw_path: RawPath) -> str:
+    out = ""
+    for part in raw_path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_FENCE_OPEN = re.compile(r"^\s{0,3}(```|~~~)")
+
+
+def split_sections(body: str, line_offset: int) -> list[Section]:
+    """Cut the body at its level-1/level-2 headings, ignoring fenced code blocks."""
+    sections: list[Section] = []
+    current: Section | None = None
+    buf: list[str] = []
+    in_fence = ""
+    for i, ln in enumerate(body.split("\n")):
+        fence = _FENCE_OPEN.match(ln)
+        if fence:
+            in_fence = "" if in_fence == fence.group(1) else (in_fence or fence.group(1))
+        m = None if in_fence or fence else _HEADING.match(ln)
+        if m and len(m.group(1)) <= 2:
+            if current is not None:
+                current.text = "\n".join(buf).strip("\n")
+                sections.append(current)
+            current, buf = Section(title=m.group(2).strip(), text="", line=line_offset + i + 1), []
+        elif current is not None:
+            buf.append(ln)
+        elif ln.strip():
+            # Text before the first heading belongs to no section; keep it so the schema can warn.
+            current, buf = Section(title="", text="", line=line_offset + i + 1), [ln]
+    if current is not None:
+        current.text = "\n".join(buf).strip("\n")
+        sections.append(current)
+    return sections

@@ -1,0 +1,121 @@
+"""The domain objects: an assessment (绩效自评表) and its parts, with the Chinese label beside each field.
+
+Plain data. Each object remembers where it was written (``raw_path``) and the key spelling the author
+used for each field (``keys``), so any later stage can point a diagnostic at ``file:line:col``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .load import RawPath, Section
+
+PLAN = "plan"  # 绩效目标: budget time, targets and weights only
+ASSESSMENT = "assessment"  # 绩效自评: after the year, with actuals and scores
+STAGE_LABELS = {PLAN: "绩效目标", ASSESSMENT: "绩效自评"}
+
+ACHIEVED = "达成"
+PARTIAL = "部分达成"
+MISSED = "未达成"
+BAND_LABELS = {
+    ACHIEVED: "达成年度指标",
+    PARTIAL: "部分达成年度指标并具有一定效果",
+    MISSED: "未达成年度指标且效果较差",
+}
+
+POSITIVE = "正向"
+REVERSE = "反向"
+
+
+@dataclass
+class Located:
+    raw_path: RawPath = ()
+    field_path: str = ""  # English path used in diagnostics and JSON: indicators[3]
+    keys: dict[str, str] = field(default_factory=dict)  # field name → key as the author wrote it
+
+
+@dataclass
+class FundingRow(Located):
+    name: str = ""  # total / appropriation / carryover / other
+    label: str = ""  # 年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金
+    initial_budget: Decimal | None = None  # 年初预算数
+    budget: Decimal | None = None  # 全年预算数
+    executed: Decimal | None = None  # 全年执行数
+    derived: set[str] = field(default_factory=set)  # columns computed from the 其中 rows, not typed
+
+    def amount(self, column: str) -> Decimal | None:
+        return getattr(self, column)  # type: ignore[no-any-return]
+
+
+FUNDING_COLUMNS = {"initial_budget": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
+FUNDING_ROWS = {
+    "total": "年度资金总额",
+    "appropriation": "其中：当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+
+
+@dataclass
+class Funds(Located):
+    rows: dict[str, FundingRow] = field(default_factory=dict)  # 项目资金, keyed as FUNDING_ROWS
+    weight: Decimal | None = None  # 分值 of the execution row
+    execution_rate: Decimal | None = None  # 执行率 as typed (percent), checked against the computed one
+    score: Decimal | None = None  # 得分 as typed, checked
+
+    @property
+    def total(self) -> FundingRow:
+        return self.rows["total"]
+
+    @property
+    def parts(self) -> list[FundingRow]:
+        return [self.rows[k] for k in ("appropriation", "carryover", "other")]
+
+
+@dataclass
+class Indicator(Located):
+    category: str = ""  # 一级指标
+    subcategory: str = ""  # 二级指标
+    name: str = ""  # 三级指标
+    target: str | None = None  # 年度指标值
+    actual: str | None = None  # 实际完成值
+    weight: Decimal | None = None  # 分值
+    score: Decimal | None = None  # 得分 as typed (optional: computed by the rules when absent)
+    deviation_reason: str | None = None  # 偏差原因分析及改进措施
+    achievement: str | None = None  # 达成情况 of a qualitative indicator: 达成 / 部分达成 / 未达成
+    direction: str | None = None  # 指标方向: 正向 / 反向, when the comparator does not say it
+
+
+@dataclass
+class Assessment(Located):
+    path: str = ""
+    year: int | None = None  # 年度
+    project: str = ""  # 项目名称
+    department: str = ""  # 主管部门
+    unit: str = ""  # 实施单位
+    stage: str = ASSESSMENT  # 阶段
+    stage_declared: bool = False
+    funds: Funds = field(default_factory=Funds)  # 项目资金
+    indicators: list[Indicator] = field(default_factory=list)  # 绩效指标
+    total_score: Decimal | None = None  # 总分 as typed, checked
+    grade: str | None = None  # 等级 as typed, checked
+    goal: Section | None = None  # 预算目标 / 预期目标
+    outcome: Section | None = None  # 实际完成情况
+    extra_sections: list[Section] = field(default_factory=list)
+
+    @property
+    def stage_label(self) -> str:
+        return STAGE_LABELS[self.stage]
+
+    def groups(self) -> list[tuple[str, list[tuple[str, list[Indicator]]]]]:
+        """Indicators grouped 一级 → 二级 in order of first appearance, for merged cells."""
+        out: list[tuple[str, list[tuple[str, list[Indicator]]]]] = []
+        for ind in self.indicators:
+            if not out or out[-1][0] != ind.category:
+                out.append((ind.category, []))
+            subs = out[-1][1]
+            if not subs or subs[-1][0] != ind.subcategory:
+                subs.append((ind.subcategory, []))
+            subs[-1][1].append(ind)
+        return out

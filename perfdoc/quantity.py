@@ -1,0 +1,138 @@
+"""Targets and actual values as written on real forms: ``=100%``, ``≥400次``, ``≤30万元``, ``40亿元``,
+``1000余次``, ``66.16亿``, ``90%以上。报名数相较去年增长62.7%。`` — and qualitative ones (``安全``, ``良好``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+MAGNIFIERS: dict[str, Decimal] = {
+    "千": Decimal(10) ** 3,
+    "万": Decimal(10) ** 4,
+    "十万": Decimal(10) ** 5,
+    "百万": Decimal(10) ** 6,
+    "千万": Decimal(10) ** 7,
+    "亿": Decimal(10) ** 8,
+    "万亿": Decimal(10) ** 12,
+}
+
+# Every way a comparator is written on published forms, after NFKC (which already maps ＞＜＝ to ASCII).
+COMPARATORS: dict[str, str] = {
+    ">=": ">=",
+    "≥": ">=",
+    "≧": ">=",
+    "=>": ">=",
+    "不低于": ">=",
+    "不少于": ">=",
+    "不小于": ">=",
+    "大于等于": ">=",
+    "大于或等于": ">=",
+    "达到": ">=",
+    ">": ">",
+    "大于": ">",
+    "高于": ">",
+    "超过": ">",
+    "多于": ">",
+    "<=": "<=",
+    "≤": "<=",
+    "≦": "<=",
+    "=<": "<=",
+    "不高于": "<=",
+    "不超过": "<=",
+    "不多于": "<=",
+    "不大于": "<=",
+    "小于等于": "<=",
+    "小于或等于": "<=",
+    "控制在": "<=",
+    "<": "<",
+    "小于": "<",
+    "低于": "<",
+    "少于": "<",
+    "=": "=",
+    "==": "=",
+    "═": "=",
+    "等于": "=",
+}
+_CMP_ALTS = "|".join(sorted((re.escape(k) for k in COMPARATORS), key=len, reverse=True))
+_MAG_ALTS = "|".join(sorted(MAGNIFIERS, key=len, reverse=True))
+_QUANTITY = re.compile(
+    rf"^\s*(?P<cmp>{_CMP_ALTS})?\s*(?:约|共|累计|达)?\s*"
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)\s*"
+    rf"(?P<mag>{_MAG_ALTS})?\s*"
+    r"(?P<pre>余|多)?"
+    r"(?P<unit>[^\d\s,;:()\[\]。；：、，（）]{0,4}?)\s*"
+    r"(?P<qual>以上|以下|以内|之内|余|多|左右|内)?\s*"
+    r"(?:[,;:()。；：、，（）].*)?$",
+    re.DOTALL,
+)
+
+# Words that say on their own whether a qualitative target was met.
+ACHIEVED_WORDS = {
+    "达成",
+    "已达成",
+    "完成",
+    "已完成",
+    "达到",
+    "已达到",
+    "符合",
+    "满足",
+    "是",
+    "全部完成",
+    "实现",
+    "已实现",
+}
+PARTIAL_WORDS = {"部分达成", "部分完成", "基本达成", "基本完成", "部分实现", "基本实现", "基本符合", "基本满足"}
+MISSED_WORDS = {"未达成", "未完成", "未达到", "不符合", "未实现", "否", "没有完成"}
+
+# Reverse indicators written without ≤ (a bare `1%` target on 投诉率 means "at most").
+REVERSE_NAME_HINTS = ("投诉率", "差错率", "事故", "发生率", "超支", "违规", "失误率", "故障率", "返工率")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    text: str  # as written
+    comparator: str  # "", "=", ">=", ">", "<=", "<"
+    number: Decimal  # as written, without magnifier
+    magnifier: str  # "", "万", "亿", ...
+    unit: str  # "", "%", "次", "元", ...
+    qualifier: str  # "", "以上", "余", "以下", ...
+
+    @property
+    def value(self) -> Decimal:
+        """The number with its magnifier applied (66.16亿 → 6616000000)."""
+        return self.number * MAGNIFIERS.get(self.magnifier, Decimal(1))
+
+    @property
+    def is_reverse(self) -> bool:
+        return self.comparator in ("<=", "<")
+
+
+def parse_quantity(text: str | None) -> Quantity | None:
+    """A number with its comparator, magnifier and unit; None when the text is not quantitative."""
+    if not text:
+        return None
+    norm = unicodedata.normalize("NFKC", text).strip()
+    m = _QUANTITY.match(norm)
+    if not m:
+        return None
+    qual = m.group("qual") or m.group("pre") or ""
+    return Quantity(
+        text=text,
+        comparator=COMPARATORS.get(m.group("cmp") or "", ""),
+        number=Decimal(m.group("num").replace(",", "")),
+        magnifier=m.group("mag") or "",
+        unit=m.group("unit") or "",
+        qualifier=qual,
+    )
+
+
+def units_agree(target: Quantity, actual: Quantity) -> bool:
+    """An actual value may omit the unit (66.16亿 against 40亿元); otherwise the units must be the same."""
+    return not target.unit or not actual.unit or target.unit == actual.unit
+
+
+def normalize_words(text: str) -> str:
+    return re.sub(r"[\s。.；;！!]+$", "", unicodedata.normalize("NFKC", text).strip()).replace(" ", "")

@@ -1,0 +1,1 @@
+"""Pipeline stage 5 — render: assessments into .docx and HTML."""

@@ -1,0 +1,92 @@
+"""Rules on the 项目资金 block and the execution row (FORM.md, 'Arithmetic and scoring rules')."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic
+from ..model import FUNDING_COLUMNS
+from ..numbers import ZERO
+from ..scoring import execution_score_from_rate
+from .base import ASSESSMENT_ONLY, RuleContext, rule
+
+
+@rule("PD301")
+def funding_parts_add_up(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """年度资金总额 equals 当年财政拨款 + 上年结转资金 + 其他资金, in each of the three columns.
+
+    The first seed form fails it: 年初预算数 7,500,000.00 against a 当年财政拨款 of 7,300,000.00.
+    """
+    funds = ctx.assessment.funds
+    total = funds.total
+    for column, label in FUNDING_COLUMNS.items():
+        value = total.amount(column)
+        parts = [row.amount(column) for row in funds.parts]
+        if value is None or column in total.derived or all(p is None for p in parts):
+            continue
+        parts_sum = sum((p for p in parts if p is not None), ZERO)
+        if parts_sum != value:
+            yield ctx.diag(
+                "PD301",
+                f"年度资金总额的{label} {ctx.amount(value)} 不等于其中各项之和 {ctx.amount(parts_sum)}"
+                f"（相差 {ctx.amount(value - parts_sum)}）",
+                total,
+                column,
+            )
+
+
+@rule("PD302", ASSESSMENT_ONLY)
+def executed_within_budget(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """全年执行数 should not exceed 全年预算数 (the execution score is capped at 100 % anyway)."""
+    for row in ctx.assessment.funds.rows.values():
+        if row.executed is not None and row.budget is not None and row.executed > row.budget:
+            yield ctx.diag(
+                "PD302",
+                f"「{row.label}」全年执行数 {ctx.amount(row.executed)} 大于全年预算数 {ctx.amount(row.budget)}",
+                row,
+                "executed",
+            )
+
+
+@rule("PD303", ASSESSMENT_ONLY)
+def budget_present_and_nonzero(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """执行率 = 全年执行数 / 全年预算数 needs a 全年预算数 that is present and not 0, and a 全年执行数."""
+    total = ctx.assessment.funds.total
+    if total.budget is None:
+        yield ctx.diag("PD303", "年度资金总额缺少全年预算数，无法计算执行率", total, "budget")
+    elif total.budget == 0:
+        yield ctx.diag("PD303", "年度资金总额的全年预算数为 0，无法计算执行率", total, "budget")
+    if total.executed is None:
+        yield ctx.diag("PD303", "年度资金总额缺少全年执行数，无法计算执行率", total, "executed")
+
+
+@rule("PD304", ASSESSMENT_ONLY)
+def typed_execution_rate_matches(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A typed 执行率 equals 全年执行数 / 全年预算数 rounded half up to 2 decimals."""
+    funds, computed = ctx.assessment.funds, ctx.result.execution_rate
+    if funds.execution_rate is not None and computed is not None and funds.execution_rate != computed:
+        total = funds.total
+        yield ctx.diag(
+            "PD304",
+            f"填写的执行率 {funds.execution_rate}% 与计算结果不符：{ctx.amount(total.executed)} ÷ "
+            f"{ctx.amount(total.budget)} = {computed:.2f}%",
+            funds,
+            "execution_rate",
+        )
+
+
+@rule("PD305", ASSESSMENT_ONLY)
+def typed_execution_score_matches(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A typed execution 得分 equals min(执行率, 100%) × 分值, from the exact ratio or from the printed rate."""
+    funds, res = ctx.assessment.funds, ctx.result
+    if funds.score is None or res.execution_score is None or res.execution_rate is None:
+        return
+    accepted = {res.execution_score, execution_score_from_rate(res.execution_rate, funds.weight or ZERO)}
+    if funds.score not in accepted:
+        yield ctx.diag(
+            "PD305",
+            f"填写的预算执行得分 {ctx.num(funds.score)} 与计算结果不符：min({res.execution_rate:.2f}%, 100%) × "
+            f"{ctx.num(funds.weight)} = {res.execution_score:.2f}",
+            funds,
+            "score",
+        )

@@ -1,0 +1,214 @@
+"""Rules on each 三级指标 row: its 得分 against its 分值, its target and its actual value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic
+from ..model import ACHIEVED, BAND_LABELS
+from ..numbers import ZERO, round2
+from ..scoring import BANDS, QUALITATIVE, QUANTITATIVE, IndicatorResult
+from .base import ASSESSMENT_ONLY, RuleContext, rule
+
+
+def _typed(ctx: RuleContext) -> Iterator[IndicatorResult]:
+    """Indicators whose 得分 the author typed, with a valid 分值."""
+    for r in ctx.result.indicators:
+        if r.indicator.score is not None and r.indicator.weight is not None:
+            yield r
+
+
+@rule("PD401", ASSESSMENT_ONLY)
+def score_within_weight(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """0 ≤ 得分 ≤ 分值 for each indicator."""
+    for r in _typed(ctx):
+        ind = r.indicator
+        if not ZERO <= ind.score <= ind.weight:  # type: ignore[operator]
+            yield ctx.diag(
+                "PD401",
+                f"「{ind.name}」得分 {ctx.num(ind.score)} 超出 0 至分值 {ctx.num(ind.weight)} 的范围",
+                ind,
+                "score",
+            )
+
+
+@rule("PD402", ASSESSMENT_ONLY)
+def deduction_has_reason(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Every indicator with 得分 < 分值 needs a 偏差原因分析及改进措施 text."""
+    for r in ctx.result.indicators:
+        ind = r.indicator
+        if r.score is not None and ind.weight is not None and r.score < ind.weight and not ind.deviation_reason:
+            yield ctx.diag(
+                "PD402",
+                f"「{ind.name}」扣 {ctx.num(ind.weight - r.score)} 分（{ctx.num(r.score)}/{ctx.num(ind.weight)}），"
+                "须填写「偏差原因分析及改进措施」",
+                ind,
+                "score" if ind.score is not None else "actual",
+            )
+
+
+@rule("PD403", ASSESSMENT_ONLY)
+def no_full_marks_on_missed_target(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A quantitative target that was missed cannot get the full 分值."""
+    for r in _typed(ctx):
+        ind = r.indicator
+        if r.kind == QUANTITATIVE and r.achieved is False and ind.score == ind.weight:
+            yield ctx.diag(
+                "PD403",
+                f"「{ind.name}」实际完成值「{ind.actual}」未达到年度指标值「{ind.target}」，"
+                f"却得满分 {ctx.num(ind.score)}；按评分规则最多 {ctx.num(r.rule_score)} 分",
+                ind,
+                "score",
+            )
+
+
+@rule("PD404", ASSESSMENT_ONLY)
+def score_not_above_rule(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A typed 得分 may be lower than the rule score (a self-assessment may deduct more), never higher.
+
+    Positive: actual ≥ target → 分值, else actual / target × 分值. Reverse: actual ≤ target → 分值,
+    else (1 − (actual − target) / target) × 分值, 0 at twice the target.
+    """
+    for r in _typed(ctx):
+        ind = r.indicator
+        if r.kind != QUANTITATIVE or r.rule_score is None or ind.score > ind.weight:  # type: ignore[operator]
+            continue
+        if ind.score > r.rule_score and not (r.achieved is False and ind.score == ind.weight):  # PD403 says it
+            formula = (
+                f"(1 − ({r.actual.value} − {r.target.value}) ÷ {r.target.value})"
+                if r.reverse  # type: ignore[union-attr]
+                else f"{r.actual.value} ÷ {r.target.value}"
+            )  # type: ignore[union-attr]
+            yield ctx.diag(
+                "PD404",
+                f"「{ind.name}」得分 {ctx.num(ind.score)} 高于评分规则允许的 {ctx.num(r.rule_score)}"
+                f"（{formula} × {ctx.num(ind.weight)}）",
+                ind,
+                "score",
+            )
+
+
+def _band_limits(r: IndicatorResult) -> tuple[str, str, str] | None:
+    """(band, lower, upper) as printable scores, for a qualitative indicator with a band and a 分值."""
+    if r.band is None or r.indicator.weight is None:
+        return None
+    low, high = BANDS[r.band]
+    w = r.indicator.weight
+    return r.band, f"{round2(low * w)}", f"{round2(high * w)}"
+
+
+@rule("PD405", ASSESSMENT_ONLY)
+def qualitative_not_above_band(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Qualitative bands: 达成 80 %–100 % of 分值, 部分达成 60 %–80 %, 未达成 0–60 % (lower bounds inclusive)."""
+    for r in _typed(ctx):
+        ind = r.indicator
+        if r.kind != QUALITATIVE or r.band is None or r.band == ACHIEVED:
+            continue
+        _, high = BANDS[r.band]
+        if ind.score >= high * ind.weight:  # type: ignore[operator]
+            band, lo, hi = _band_limits(r)  # type: ignore[misc]
+            yield ctx.diag(
+                "PD405",
+                f"「{ind.name}」为「{BAND_LABELS[band]}」，得分应在 {lo} 至 {hi}（不含）之间，"
+                f"填写的 {ctx.num(ind.score)} 高于该档次",
+                ind,
+                "score",
+            )
+
+
+@rule("PD406", ASSESSMENT_ONLY)
+def qualitative_not_below_band(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A qualitative 得分 below the lower bound of its stated band contradicts the band."""
+    for r in _typed(ctx):
+        ind = r.indicator
+        if r.kind != QUALITATIVE or r.band is None:
+            continue
+        low, _ = BANDS[r.band]
+        if ind.score < low * ind.weight:  # type: ignore[operator]
+            band, lo, hi = _band_limits(r)  # type: ignore[misc]
+            yield ctx.diag(
+                "PD406",
+                f"「{ind.name}」为「{BAND_LABELS[band]}」（{lo} 至 {hi}），填写的得分 {ctx.num(ind.score)} 低于该档次；"
+                "请核对「达成情况」",
+                ind,
+                "score",
+            )
+
+
+@rule("PD407", ASSESSMENT_ONLY)
+def units_agree(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Target and actual value are compared with their magnifiers (万, 亿) and must share a unit."""
+    for r in ctx.result.indicators:
+        if r.kind == QUANTITATIVE and r.actual is not None and not r.units_agree:
+            ind = r.indicator
+            yield ctx.diag(
+                "PD407",
+                f"「{ind.name}」年度指标值「{ind.target}」的单位「{r.target.unit}」与实际完成值「{ind.actual}」"  # type: ignore[union-attr]
+                f"的单位「{r.actual.unit}」不一致，无法比较",
+                ind,
+                "actual",
+            )
+
+
+@rule("PD408", ASSESSMENT_ONLY)
+def target_not_exceeded_far(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """An actual far above a positive target (≥ exceed_ratio × target) suggests the target was set too low."""
+    limit = ctx.config.exceed_ratio
+    for r in ctx.result.indicators:
+        if r.kind == QUANTITATIVE and not r.reverse and r.ratio is not None and r.ratio >= limit:
+            ind = r.indicator
+            yield ctx.diag(
+                "PD408",
+                f"「{ind.name}」实际完成值「{ind.actual}」是年度指标值「{ind.target}」的 {round2(r.ratio)} 倍，"
+                "指标值可能设定偏低；评分规则要求按偏离程度酌情扣分，并在下一年度调整指标值",
+                ind,
+                "actual",
+            )
+
+
+@rule("PD409", ASSESSMENT_ONLY)
+def qualitative_band_stated(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A qualitative actual that differs from its target needs a stated 达成情况 to judge its band."""
+    for r in ctx.result.indicators:
+        ind = r.indicator
+        if r.kind == QUALITATIVE and r.band is None and ind.actual is not None and ind.score is not None:
+            yield ctx.diag(
+                "PD409",
+                f"「{ind.name}」实际完成值「{ind.actual}」与年度指标值「{ind.target}」不同，请注明「达成情况」"
+                "（达成 / 部分达成 / 未达成），以便核对得分档次",
+                ind,
+                "actual",
+            )
+
+
+@rule("PD410", ASSESSMENT_ONLY)
+def score_computable(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Without a typed 得分 the rules must be able to compute one; otherwise the author types it."""
+    for r in ctx.result.indicators:
+        ind = r.indicator
+        if r.score is not None or ind.actual is None or ind.weight is None:
+            continue
+        if r.kind == QUALITATIVE and r.band is not None:
+            why = f"「{r.band}」档次的得分须由评价人在档次范围内填写"
+        elif r.kind == QUALITATIVE:
+            why = "定性指标的实际完成值与年度指标值不同，且未注明「达成情况」"
+        elif r.actual is None:
+            why = f"实际完成值「{ind.actual}」不是数量"
+        else:
+            continue  # units disagree: PD407 says it
+        yield ctx.diag("PD410", f"「{ind.name}」无法计算得分：{why}；请填写「得分」", ind, "actual")
+
+
+@rule("PD411", ASSESSMENT_ONLY)
+def actual_is_quantity(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A quantitative target (=100%, ≥400次) expects an actual value that is a number too."""
+    for r in ctx.result.indicators:
+        ind = r.indicator
+        if r.kind == QUANTITATIVE and ind.actual is not None and r.actual is None:
+            yield ctx.diag(
+                "PD411",
+                f"「{ind.name}」年度指标值「{ind.target}」是定量的，实际完成值「{ind.actual}」却无法解析为数量"
+                "（应如 100%、731次、66.16亿、90%以上）",
+                ind,
+                "actual",
+            )

@@ -1,0 +1,51 @@
+"""Rules that differ between the plan (绩效目标, at budget time) and the assessment (绩效自评, after the year)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..diagnostics import Diagnostic
+from ..model import ASSESSMENT, PLAN
+from .base import ASSESSMENT_ONLY, RuleContext, rule
+
+
+@rule("PD601", (PLAN,))
+def plan_has_no_results(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """A plan declared as 绩效目标 holds targets and weights only: no actuals, executed amounts or scores."""
+    a = ctx.assessment
+    if not a.stage_declared:
+        return  # an undeclared file with results is inferred as an assessment, never reaches here
+    for ind in a.indicators:
+        for name, label in (("actual", "实际完成值"), ("score", "得分")):
+            if getattr(ind, name) is not None:
+                yield ctx.diag("PD601", f"「{ind.name}」在绩效目标阶段不应填写「{label}」", ind, name)
+    for row in a.funds.rows.values():
+        if row.executed is not None:
+            yield ctx.diag("PD601", f"「{row.label}」在绩效目标阶段不应填写全年执行数", row, "executed")
+    for node, name, label in (
+        (a.funds, "execution_rate", "执行率"),
+        (a.funds, "score", "得分"),
+        (a, "total_score", "总分"),
+        (a, "grade", "等级"),
+    ):
+        if getattr(node, name) is not None:
+            yield ctx.diag("PD601", f"绩效目标阶段不应填写「{label}」", node, name)
+
+
+@rule("PD602", ASSESSMENT_ONLY)
+def assessment_has_actuals(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """An assessment (绩效自评) gives every indicator its 实际完成值."""
+    for ind in ctx.assessment.indicators:
+        if ind.actual is None:
+            yield ctx.diag("PD602", f"「{ind.name}」缺少「实际完成值」（绩效自评阶段必填）", ind, "actual")
+
+
+@rule("PD208")
+def body_has_both_texts(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """The body holds the 年度总体目标 texts: ## 预算目标 always, ## 实际完成情况 in an assessment."""
+    a = ctx.assessment
+    label = ctx.config.goal_label
+    if a.goal is None or not a.goal.text.strip():
+        yield ctx.diag("PD208", f"正文缺少「## {label}」一节（年度总体目标）", a)
+    if a.stage == ASSESSMENT and (a.outcome is None or not a.outcome.text.strip()):
+        yield ctx.diag("PD208", "正文缺少「## 实际完成情况」一节", a)

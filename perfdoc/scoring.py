@@ -1,0 +1,180 @@
+"""Pipeline stage 3 — score: what FORM.md says can be computed, computed exactly.
+
+执行率 = 全年执行数 / 全年预算数; execution score = min(执行率, 100%) × 分值; each indicator's rule score
+(positive, reverse, qualitative bands); 总分 = execution score + Σ indicator 得分; grade from config bands.
+All in ``Decimal``, rounded half up to 2 places only where the form shows a figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .config import Config
+from .model import ACHIEVED, ASSESSMENT, MISSED, PARTIAL, REVERSE, Assessment, Indicator
+from .numbers import HUNDRED, ZERO, round2
+from .quantity import (
+    ACHIEVED_WORDS,
+    MISSED_WORDS,
+    PARTIAL_WORDS,
+    REVERSE_NAME_HINTS,
+    Quantity,
+    normalize_words,
+    parse_quantity,
+    units_agree,
+)
+
+QUANTITATIVE = "定量"
+QUALITATIVE = "定性"
+
+# Qualitative bands as fractions of 分值: [lower, upper]; lower inclusive, upper exclusive except 达成.
+BANDS: dict[str, tuple[Decimal, Decimal]] = {
+    ACHIEVED: (Decimal("0.8"), Decimal(1)),
+    PARTIAL: (Decimal("0.6"), Decimal("0.8")),
+    MISSED: (Decimal(0), Decimal("0.6")),
+}
+
+
+@dataclass
+class IndicatorResult:
+    indicator: Indicator
+    kind: str  # 定量 / 定性
+    target: Quantity | None = None
+    actual: Quantity | None = None
+    reverse: bool = False
+    units_agree: bool = True
+    achieved: bool | None = None  # None: cannot tell (no actual, unparseable, plan stage)
+    band: str | None = None  # qualitative band used
+    band_inferred: bool = False
+    rule_score: Decimal | None = None  # the most the scoring rules allow
+    score: Decimal | None = None  # the 得分 printed: typed if typed, else the rule score
+    ratio: Decimal | None = None  # actual / target, for the advisory on targets set too low
+
+    @property
+    def deducted(self) -> Decimal:
+        w = self.indicator.weight
+        return (w - self.score) if (w is not None and self.score is not None) else ZERO
+
+
+@dataclass
+class Result:
+    assessment: Assessment
+    execution_ratio: Decimal | None = None  # exact 全年执行数 / 全年预算数
+    execution_rate: Decimal | None = None  # percent, 2 places: 99.94
+    execution_score: Decimal | None = None  # 2 places: 9.99
+    indicators: list[IndicatorResult] = field(default_factory=list)
+    total_score: Decimal | None = None
+    grade: str | None = None
+
+    @property
+    def weight_sum(self) -> Decimal:
+        weights = [r.indicator.weight for r in self.indicators if r.indicator.weight is not None]
+        return sum(weights, ZERO) + (self.assessment.funds.weight or ZERO)
+
+
+def derive_funding_totals(a: Assessment) -> None:
+    """An empty 年度资金总额 cell is the sum of its 其中 rows (when any of them is filled)."""
+    total = a.funds.total
+    for column in ("initial_budget", "budget", "executed"):
+        parts = [row.amount(column) for row in a.funds.parts]
+        if total.amount(column) is None and any(p is not None for p in parts):
+            setattr(total, column, sum((p for p in parts if p is not None), ZERO))
+            total.derived.add(column)
+
+
+def execution(a: Assessment) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+    """(exact ratio, rate in percent to 2 places, score to 2 places); None where 全年预算数 is 0 or missing."""
+    budget, executed = a.funds.total.budget, a.funds.total.executed
+    if budget is None or budget == 0 or executed is None:
+        return None, None, None
+    ratio = executed / budget
+    weight = a.funds.weight if a.funds.weight is not None else ZERO
+    return ratio, round2(ratio * HUNDRED), round2(min(ratio, Decimal(1)) * weight)
+
+
+def execution_score_from_rate(rate: Decimal, weight: Decimal) -> Decimal:
+    """The score as a person computes it from the printed rate (99.94% × 10): accepted as well."""
+    return round2(min(rate, HUNDRED) / HUNDRED * weight)
+
+
+def is_reverse(ind: Indicator, target: Quantity) -> bool:
+    """≤ and < are reverse; so is a bare or = target on a cost indicator or a complaint/error rate."""
+    if ind.direction is not None:
+        return ind.direction == REVERSE
+    if target.is_reverse:
+        return True
+    if target.comparator in ("", "="):
+        return "成本" in ind.subcategory or "成本" in ind.category or any(h in ind.name for h in REVERSE_NAME_HINTS)
+    return False
+
+
+def quantitative_ratio(target: Quantity, actual: Quantity, reverse: bool) -> tuple[bool, Decimal]:
+    """(achieved, fraction of 分值 the rules allow)."""
+    t, a = target.value, actual.value
+    if not reverse:
+        if a >= t or t == 0:
+            return True, Decimal(1)
+        return False, max(a / t, ZERO)
+    if a <= t:
+        return True, Decimal(1)
+    if t == 0:
+        return False, ZERO
+    # One common rule (FORM.md): falls linearly, 0 at twice the target.
+    return False, max(Decimal(1) - (a - t) / t, ZERO)
+
+
+def infer_band(target: str | None, actual: str | None) -> str | None:
+    """The band a qualitative actual value states by itself (安全 against 安全, 已完成, 部分完成)."""
+    if actual is None:
+        return None
+    words = normalize_words(actual)
+    if target is not None and words == normalize_words(target):
+        return ACHIEVED
+    for band, vocabulary in ((ACHIEVED, ACHIEVED_WORDS), (PARTIAL, PARTIAL_WORDS), (MISSED, MISSED_WORDS)):
+        if words in vocabulary:
+            return band
+    return None
+
+
+def score_indicator(ind: Indicator, stage: str) -> IndicatorResult:
+    target = parse_quantity(ind.target)
+    if target is None:
+        result = IndicatorResult(ind, QUALITATIVE)
+        result.band = ind.achievement
+        if result.band is None:
+            result.band = infer_band(ind.target, ind.actual)
+            result.band_inferred = result.band is not None
+        if result.band is not None and ind.weight is not None:
+            result.achieved = result.band == ACHIEVED
+            if result.band == ACHIEVED:
+                result.rule_score = ind.weight
+    else:
+        result = IndicatorResult(ind, QUANTITATIVE, target=target, reverse=is_reverse(ind, target))
+        result.actual = parse_quantity(ind.actual)
+        if result.actual is not None:
+            result.units_agree = units_agree(target, result.actual)
+            if result.units_agree:
+                achieved, fraction = quantitative_ratio(target, result.actual, result.reverse)
+                result.achieved = achieved
+                if target.value:
+                    result.ratio = result.actual.value / target.value
+                if ind.weight is not None:
+                    result.rule_score = round2(min(fraction, Decimal(1)) * ind.weight)
+    if stage == ASSESSMENT:
+        result.score = ind.score if ind.score is not None else result.rule_score
+    return result
+
+
+def score(a: Assessment, config: Config) -> Result:
+    """Compute everything the form derives from what the author typed."""
+    derive_funding_totals(a)
+    result = Result(assessment=a)
+    result.indicators = [score_indicator(ind, a.stage) for ind in a.indicators]
+    if a.stage != ASSESSMENT:
+        return result
+    result.execution_ratio, result.execution_rate, result.execution_score = execution(a)
+    parts = [result.execution_score, *(r.score for r in result.indicators)]
+    if result.indicators and all(p is not None for p in parts):
+        result.total_score = round2(sum((p for p in parts if p is not None), ZERO))
+        result.grade = config.grade(result.total_score)
+    return result
