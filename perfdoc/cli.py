@@ -110,7 +110,9 @@ def schema() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="perfdoc", standalone_mode=False)
+        # Without standalone mode click returns ctx.exit()'s code instead of raising it.
+        code = cli.main(args=argv, prog_name="perfdoc", standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

@@ -148,6 +148,8 @@ def _compose(path: str, yaml_text: str, offset: int, doc: RawDocument, controls:
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
+        if "*" in yaml_text:
+            _refuse_aliases(path, yaml_text, offset, loader_cls)
         node = yaml.compose(yaml_text, Loader=loader_cls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -165,6 +167,17 @@ def _compose(path: str, yaml_text: str, offset: int, doc: RawDocument, controls:
     if walker.errors:
         raise SourceError(walker.errors)
     return data
+
+
+def _refuse_aliases(path: str, yaml_text: str, offset: int, loader_cls: type) -> None:
+    """Aliases (*name) would let a few bytes expand into a huge tree; plain data never needs them."""
+    import yaml
+
+    for event in yaml.parse(yaml_text, Loader=loader_cls):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise _err(path, "PD109", "不支持 YAML 锚点与别名（& 与 *），请直接写出内容",
+                       mark.line + offset + 1, mark.column + 1)
 
 
 def _yaml_message(exc: object, yaml_text: str, line0: int) -> str:
@@ -236,6 +249,8 @@ class _Walker:
                 continue
             self.doc.key_pos[child_path] = kpos
             result[key] = self.walk(value_node, child_path, depth + 1)
+            if isinstance(result[key], (dict, list)):
+                self.doc.value_pos[child_path] = kpos  # a block points at its key's line, not its first child
         return result
 
     def scalar(self, node: object, raw_path: RawPath, start: Position) -> str | None:

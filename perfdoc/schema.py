@@ -299,10 +299,13 @@ class _Parser:
 
     def parse(self) -> Assessment:
         a = Assessment(path=self.raw.path, raw_path=(), field_path="")
+        if not isinstance(self.raw.data, dict):
+            self.report("PD202", f"前置数据应为“字段: 值”的映射，而不是{_kind(self.raw.data)}", "", ())
+            return a
         top = self.fields(self.raw.data, (), "", _TOP, "前置数据")
         self.assign(a, top, "", skip=("funds", "indicators"))
         for name in ("year", "project"):
-            if getattr(a, name) in (None, ""):
+            if name not in top:
                 spec = next(s for s in TOP_FIELDS if s.name == name)
                 self.report("PD201", f"缺少「{spec.label}」（{spec.description}）", name, ())
         a.funds = self.funds(top.get("funds"))
