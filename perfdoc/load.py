@@ -176,8 +176,13 @@ def _refuse_aliases(path: str, yaml_text: str, offset: int, loader_cls: type) ->
     for event in yaml.parse(yaml_text, Loader=loader_cls):
         if isinstance(event, yaml.AliasEvent):
             mark = event.start_mark
-            raise _err(path, "PD109", "不支持 YAML 锚点与别名（& 与 *），请直接写出内容",
-                       mark.line + offset + 1, mark.column + 1)
+            raise _err(
+                path,
+                "PD109",
+                "不支持 YAML 锚点与别名（& 与 *），请直接写出内容",
+                mark.line + offset + 1,
+                mark.column + 1,
+            )
 
 
 def _yaml_message(exc: object, yaml_text: str, line0: int) -> str:

@@ -61,15 +61,21 @@ def test_text_format_is_file_line_col(run_cli):
     res = run_cli("check", BAD / "unknown-category.md")
     assert res.code == 1
     line = res.out.splitlines()[0].replace("\\", "/")
-    assert line.endswith("未知的一级指标「产出指表」，是否应为「产出指标」？（可用：产出指标、效益指标、满意度指标、成本指标）")
+    assert line.endswith(
+        "未知的一级指标「产出指表」，是否应为「产出指标」？（可用：产出指标、效益指标、满意度指标、成本指标）"
+    )
     assert "unknown-category.md:10:3: error PD204 indicators.产出指表:" in line
 
 
 def test_subprocess_has_no_traceback(tmp_path: Path):
     import subprocess
 
-    res = subprocess.run([sys.executable, "-m", "perfdoc", "check", str(BAD / "not-utf8-gbk.md")],
-                         capture_output=True, text=True, encoding="utf-8")
+    res = subprocess.run(
+        [sys.executable, "-m", "perfdoc", "check", str(BAD / "not-utf8-gbk.md")],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+    )
     assert res.returncode == 1
     assert "Traceback" not in res.stderr
     assert "PD104" in res.stdout and "GBK" in res.stdout

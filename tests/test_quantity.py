@@ -46,8 +46,18 @@ def test_quantities(text, comparator, value, unit, qualifier):
 
 @pytest.mark.parametrize(
     "text",
-    ["安全", "良好", "与上一年度相比提升", "高于全国平均数", "低于全国平均数。全国41.35%，上海35.62%",
-     "满足现有工作设备需求", "建立", "", None, "2020年12月31日前完成"],
+    [
+        "安全",
+        "良好",
+        "与上一年度相比提升",
+        "高于全国平均数",
+        "低于全国平均数。全国41.35%，上海35.62%",
+        "满足现有工作设备需求",
+        "建立",
+        "",
+        None,
+        "2020年12月31日前完成",
+    ],
 )
 def test_qualitative_texts_are_not_quantities(text):
     assert parse_quantity(text) is None
@@ -59,9 +69,12 @@ def test_units_agree_with_magnifiers_and_omitted_units():
     assert not units_agree(parse_quantity("≥100人"), parse_quantity("120次"))
 
 
-@given(st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
-       st.sampled_from(["", "万", "亿"]), st.sampled_from(["%", "次", "元", "人", ""]),
-       st.sampled_from(["", "=", ">=", "≥", "≤", "<"]))
+@given(
+    st.decimals(min_value=0, max_value=10**9, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from(["", "万", "亿"]),
+    st.sampled_from(["%", "次", "元", "人", ""]),
+    st.sampled_from(["", "=", ">=", "≥", "≤", "<"]),
+)
 def test_roundtrip_any_written_quantity(number, magnifier, unit, comparator):
     text = f"{comparator}{number}{magnifier}{unit}"
     q = parse_quantity(text)

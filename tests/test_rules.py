@@ -76,8 +76,11 @@ def test_pd306_typed_total(run_cli, seed_copy):
 
 
 def test_pd307_weights(run_cli, seed_copy):
-    f = edit(seed_copy / CONTEST, "大赛专报, 年度指标值: =1份, 实际完成值: 1份, 分值: 6, 得分: 6",
-             "大赛专报, 年度指标值: =1份, 实际完成值: 1份, 分值: 7, 得分: 7")
+    f = edit(
+        seed_copy / CONTEST,
+        "大赛专报, 年度指标值: =1份, 实际完成值: 1份, 分值: 6, 得分: 6",
+        "大赛专报, 年度指标值: =1份, 实际完成值: 1份, 分值: 7, 得分: 7",
+    )
     found = diagnostics(run_cli, f)
     assert ("PD307", 17, "indicators") in found
     assert "PD306" in {c for c, _, _ in found}  # 总分 92 no longer adds up either
@@ -99,8 +102,11 @@ def test_pd309_mof_weight_policy_is_opt_in(run_cli, seed_copy, tmp_path):
 
 
 def test_pd401_score_above_weight(run_cli, seed_copy):
-    f = edit(seed_copy / FINANCE, "综合满意度, 年度指标值: =90%, 实际完成值: 100%, 分值: 10, 得分: 10",
-             "综合满意度, 年度指标值: =90%, 实际完成值: 100%, 分值: 10, 得分: 12")
+    f = edit(
+        seed_copy / FINANCE,
+        "综合满意度, 年度指标值: =90%, 实际完成值: 100%, 分值: 10, 得分: 10",
+        "综合满意度, 年度指标值: =90%, 实际完成值: 100%, 分值: 10, 得分: 12",
+    )
     assert ("PD401", 43, "indicators[15].score") in diagnostics(run_cli, f)
 
 
@@ -110,16 +116,22 @@ def test_pd402_deduction_without_reason_seed_energy(run_cli, seed_copy):
 
 
 def test_pd403_full_marks_on_missed_target(run_cli, seed_copy):
-    f = edit(seed_copy / CONTEST, "培训服务, 年度指标值: =300次, 实际完成值: 731次",
-             "培训服务, 年度指标值: =300次, 实际完成值: 250次")
+    f = edit(
+        seed_copy / CONTEST,
+        "培训服务, 年度指标值: =300次, 实际完成值: 731次",
+        "培训服务, 年度指标值: =300次, 实际完成值: 250次",
+    )
     found = diagnostics(run_cli, f)
     assert ("PD403", 22, "indicators[2].score") in found
     assert "PD404" not in {c for c, _, _ in found}  # one finding, said once
 
 
 def test_pd404_score_above_rule_allows(run_cli, seed_copy):
-    f = edit(seed_copy / CONTEST, "培训服务, 年度指标值: =300次, 实际完成值: 731次, 分值: 8, 得分: 8",
-             "培训服务, 年度指标值: =300次, 实际完成值: 250次, 分值: 8, 得分: 7, 偏差原因: 疫情")
+    f = edit(
+        seed_copy / CONTEST,
+        "培训服务, 年度指标值: =300次, 实际完成值: 731次, 分值: 8, 得分: 8",
+        "培训服务, 年度指标值: =300次, 实际完成值: 250次, 分值: 8, 得分: 7, 偏差原因: 疫情",
+    )
     assert ("PD404", 22, "indicators[2].score") in diagnostics(run_cli, f)  # 250/300 × 8 = 6.67
 
 
@@ -134,16 +146,22 @@ def test_pd405_qualitative_above_band_seed_competitiveness(run_cli, seed_copy):
 
 
 def test_pd405_band_lower_bounds_inclusive(run_cli, seed_copy):
-    f = edit(seed_copy / CONTEST, "        达成情况: 未达成\n        分值: 10\n        得分: 2\n",
-             "        达成情况: 部分达成\n        分值: 10\n        得分: 6\n")
+    f = edit(
+        seed_copy / CONTEST,
+        "        达成情况: 未达成\n        分值: 10\n        得分: 2\n",
+        "        达成情况: 部分达成\n        分值: 10\n        得分: 6\n",
+    )
     assert not {"PD405", "PD406"} & codes(run_cli, f)  # 60 % is inside 部分达成
     edit(f, "        得分: 6\n", "        得分: 8\n")
     assert "PD405" in codes(run_cli, f)  # 80 % belongs to 达成, not 部分达成
 
 
 def test_pd406_qualitative_below_band(run_cli, seed_copy):
-    f = edit(seed_copy / FINANCE, "调研结果适用性, 年度指标值: 良好, 实际完成值: 良好, 分值: 5, 得分: 5",
-             "调研结果适用性, 年度指标值: 良好, 实际完成值: 良好, 分值: 5, 得分: 3, 偏差原因: 待改进")
+    f = edit(
+        seed_copy / FINANCE,
+        "调研结果适用性, 年度指标值: 良好, 实际完成值: 良好, 分值: 5, 得分: 5",
+        "调研结果适用性, 年度指标值: 良好, 实际完成值: 良好, 分值: 5, 得分: 3, 偏差原因: 待改进",
+    )
     assert ("PD406", 28, "indicators[7].score") in diagnostics(run_cli, f)
 
 
@@ -178,8 +196,11 @@ def test_scores_may_be_left_to_perfdoc(run_cli, seed_copy):
 
 
 def test_pd411_actual_not_a_quantity(run_cli, seed_copy):
-    f = edit(seed_copy / CONTEST, "国赛推荐完成率, 年度指标值: =100%, 实际完成值: 100%",
-             "国赛推荐完成率, 年度指标值: =100%, 实际完成值: 全部完成")
+    f = edit(
+        seed_copy / CONTEST,
+        "国赛推荐完成率, 年度指标值: =100%, 实际完成值: 100%",
+        "国赛推荐完成率, 年度指标值: =100%, 实际完成值: 全部完成",
+    )
     assert ("PD411", 25, "indicators[4].actual") in diagnostics(run_cli, f)
 
 
@@ -211,7 +232,8 @@ def test_plan_stage_is_inferred_and_checked_by_its_own_rules(run_cli, tmp_path):
         "---\n年度: 2021\n项目名称: 创业孵化基地运行保障\n主管部门: 上海市科学技术委员会\n实施单位: 上海市科技创业中心\n"
         "项目资金:\n  当年财政拨款: {年初预算数: 7300000}\n绩效指标:\n  产出指标:\n    数量指标:\n"
         "      - {三级指标: 完成率, 年度指标值: =100%, 分值: 90}\n---\n\n## 预算目标\n\n保障运行。\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     res = run_cli("check", plan, "--format", "json")
     assert res.code == 0, res.out
     f = res.json()["files"][0]
@@ -220,8 +242,11 @@ def test_plan_stage_is_inferred_and_checked_by_its_own_rules(run_cli, tmp_path):
 
 
 def test_pd602_assessment_without_actual(run_cli, seed_copy):
-    f = edit(seed_copy / CONTEST, "大赛总结, 年度指标值: =1份, 实际完成值: 1份, 分值: 6, 得分: 6",
-             "大赛总结, 年度指标值: =1份, 分值: 6")
+    f = edit(
+        seed_copy / CONTEST,
+        "大赛总结, 年度指标值: =1份, 实际完成值: 1份, 分值: 6, 得分: 6",
+        "大赛总结, 年度指标值: =1份, 分值: 6",
+    )
     assert ("PD602", 21, "indicators[1].actual") in diagnostics(run_cli, f)
 
 
@@ -248,6 +273,8 @@ def test_english_keys_and_flat_indicator_list(run_cli, tmp_path):
         "---\nyear: 2021\nproject: 测试\ndepartment: 局\nunit: 中心\n"
         "funds:\n  total: {budget: 100, executed: 100}\n"
         "indicators:\n  - {一级指标: 产出指标, 二级指标: 数量指标, indicator: 人数, target: ≥10人, actual: 12人, weight: 90}\n"
-        "---\n## 预算目标\n目标\n## 实际完成情况\n完成\n", encoding="utf-8")
+        "---\n## 预算目标\n目标\n## 实际完成情况\n完成\n",
+        encoding="utf-8",
+    )
     doc = run_cli("check", src, "--format", "json").json()
     assert doc["files"][0]["total_score"] == "100.00" and doc["errors"] == 0

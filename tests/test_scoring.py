@@ -27,7 +27,7 @@ def ind(target: str, actual: str | None, weight: str = "10", **kw) -> Indicator:
 def test_execution_rate_uses_full_year_budget_seed_form_1():
     a = Assessment(funds=funds("7300000.00", "7295544.00"))
     a.funds.total.initial_budget = D("7500000.00")  # never the denominator
-    ratio, rate, sc = execution(a)
+    _ratio, rate, sc = execution(a)
     assert rate == D("99.94") and sc == D("9.99")
 
 
@@ -38,7 +38,7 @@ def test_execution_score_capped_at_100_percent():
 
 def test_execution_with_weight_20_and_decimal_amounts():
     a = Assessment(funds=funds("1234.5678", "1000.0000", weight="20"))
-    ratio, rate, sc = execution(a)
+    _ratio, rate, sc = execution(a)
     assert rate == D("81.00") and sc == D("16.20")
 
 
@@ -95,8 +95,9 @@ def test_cost_indicator_with_bare_target_is_reverse():
 
 
 def test_complaint_rate_with_bare_target_is_reverse():
-    r = score_indicator(ind("=1%", "0.5%", name="投诉率", category="满意度指标", subcategory="服务对象满意度指标"),
-                        ASSESSMENT)
+    r = score_indicator(
+        ind("=1%", "0.5%", name="投诉率", category="满意度指标", subcategory="服务对象满意度指标"), ASSESSMENT
+    )
     assert r.reverse and r.achieved
 
 
@@ -107,8 +108,14 @@ def test_explicit_direction_overrides_comparator():
 
 @pytest.mark.parametrize(
     ("target", "actual", "band"),
-    [("安全", "安全", ACHIEVED), ("良好", "良好。", ACHIEVED), ("建立", "已完成", ACHIEVED),
-     ("提升", "部分完成", PARTIAL), ("规范", "未达到", MISSED), ("高于全国平均数", "低于全国平均数", None)],
+    [
+        ("安全", "安全", ACHIEVED),
+        ("良好", "良好。", ACHIEVED),
+        ("建立", "已完成", ACHIEVED),
+        ("提升", "部分完成", PARTIAL),
+        ("规范", "未达到", MISSED),
+        ("高于全国平均数", "低于全国平均数", None),
+    ],
 )
 def test_qualitative_band_inference(target, actual, band):
     assert infer_band(target, actual) == band
@@ -130,8 +137,10 @@ def test_total_and_grade_bands_are_configurable():
     assert score(a, cfg).grade == "良好"
 
 
-@pytest.mark.parametrize(("total", "grade"), [("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"),
-                                                ("60", "中"), ("59.99", "差"), ("0", "差")])
+@pytest.mark.parametrize(
+    ("total", "grade"),
+    [("90", "优"), ("89.99", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")],
+)
 def test_grade_boundaries(total, grade):
     assert Config().grade(D(total)) == grade
 

@@ -28,7 +28,11 @@ def test_check_json_reproduces_published_figures(run_cli):
     for project, (_, _, rate, exec_score, total, grade) in EXPECTED.items():
         f = by_project[project]
         assert (f["execution_rate"], f["execution_score"], f["total_score"], f["grade"]) == (
-            rate, exec_score, total, grade)
+            rate,
+            exec_score,
+            total,
+            grade,
+        )
         assert f["year"] == 2020
         assert f["stage"] == "assessment"
 
@@ -48,7 +52,7 @@ def test_scores_are_decimals_not_floats():
         res = rep.result
         assert res is not None
         assert isinstance(res.total_score, Decimal)
-        budget, executed, rate, exec_score, total, grade = EXPECTED[rep.assessment.project]
+        budget, executed, rate, exec_score, total, _grade = EXPECTED[rep.assessment.project]
         assert rep.assessment.funds.total.budget == Decimal(budget)
         assert rep.assessment.funds.total.executed == Decimal(executed)
         assert res.execution_rate == Decimal(rate)
@@ -61,7 +65,9 @@ def test_seed_deductions_are_kept_with_their_reasons():
     reports = {r.assessment.project: r for r in check_paths([CONTENT], Config())}
     deductions = {
         (p, r.indicator.name): (r.indicator.weight, r.score, bool(r.indicator.deviation_reason))
-        for p, rep in reports.items() for r in rep.result.indicators if r.deducted
+        for p, rep in reports.items()
+        for r in rep.result.indicators
+        if r.deducted
     }
     assert deductions == {
         ("创业孵化基地运行保障", "能源保障稳定性"): (Decimal(6), Decimal(4), True),

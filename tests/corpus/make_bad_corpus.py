@@ -76,10 +76,21 @@ CASES: list[tuple[str, bytes | str, str, int]] = [
     ("control-char-body.md", BASE.replace("完成文字。", "完成\x0c文字。"), "PD107", 30),
     ("yaml-python-tag.md", line_replace(3, "项目名称: !!python/object/apply:os.system ['echo hi']"), "PD109", 3),
     ("yaml-custom-tag.md", line_replace(4, "主管部门: !dept 某某局"), "PD109", 4),
-    ("yaml-alias.md", line_replace(7, "  年度资金总额: &row {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}").replace(
-        "  当年财政拨款: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}", "  当年财政拨款: *row"), "PD109", 8),
-    ("yaml-billion-laughs.md", "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
-     "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n---\n", "PD109", 3),
+    (
+        "yaml-alias.md",
+        line_replace(7, "  年度资金总额: &row {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}").replace(
+            "  当年财政拨款: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}", "  当年财政拨款: *row"
+        ),
+        "PD109",
+        8,
+    ),
+    (
+        "yaml-billion-laughs.md",
+        "---\na: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n"
+        "c: &c [*b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c]\n---\n",
+        "PD109",
+        3,
+    ),
     ("yaml-document-end.md", line_replace(3, "项目名称: 测试\n...\n主管: 某"), "PD101", 5),
     ("year-wrong-type-bool.md", line_replace(2, "年度: yes"), "PD206", 2),
     ("key-is-mapping.md", line_insert(2, "? {a: 1}\n: 值"), "PD202", 3),
@@ -91,15 +102,33 @@ CASES: list[tuple[str, bytes | str, str, int]] = [
     ("missing-target.md", line_replace(13, "        # 年度指标值忘了填"), "PD201", 12),
     ("missing-weight.md", line_replace(21, "        # 分值忘了填"), "PD201", 18),
     ("year-is-list.md", line_replace(2, "年度: [2021]"), "PD202", 2),
-    ("funds-is-text.md", BASE.replace(
-        "项目资金:\n  年度资金总额: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}\n"
-        "  当年财政拨款: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}\n", "项目资金: 100万元\n"), "PD202", 6),
+    (
+        "funds-is-text.md",
+        BASE.replace(
+            "项目资金:\n  年度资金总额: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}\n"
+            "  当年财政拨款: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}\n",
+            "项目资金: 100万元\n",
+        ),
+        "PD202",
+        6,
+    ),
     ("score-is-mapping.md", line_insert(15, "        得分: {a: 1}"), "PD202", 16),
-    ("indicator-is-text.md", line_replace(18, "      - 满意度") .replace(
-        "        年度指标值: ≥90%\n        实际完成值: 95%\n        分值: 40\n", ""), "PD202", 18),
-    ("subcategory-empty-list.md", line_replace(17, "    服务对象满意度指标: []").replace(
-        "      - 三级指标: 满意度\n        年度指标值: ≥90%\n        实际完成值: 95%\n        分值: 40\n", ""),
-     "PD202", 17),
+    (
+        "indicator-is-text.md",
+        line_replace(18, "      - 满意度").replace(
+            "        年度指标值: ≥90%\n        实际完成值: 95%\n        分值: 40\n", ""
+        ),
+        "PD202",
+        18,
+    ),
+    (
+        "subcategory-empty-list.md",
+        line_replace(17, "    服务对象满意度指标: []").replace(
+            "      - 三级指标: 满意度\n        年度指标值: ≥90%\n        实际完成值: 95%\n        分值: 40\n", ""
+        ),
+        "PD202",
+        17,
+    ),
     ("front-matter-is-list.md", "---\n- 年度: 2021\n- 项目名称: 测试\n---\n", "PD202", 2),
     ("unknown-field.md", line_replace(3, "项目名: 测试项目"), "PD203", 3),
     ("unknown-indicator-field.md", line_insert(15, "        备注: 无"), "PD203", 16),
@@ -108,10 +137,24 @@ CASES: list[tuple[str, bytes | str, str, int]] = [
     ("unknown-subcategory.md", line_replace(11, "    数量指针:"), "PD205", 11),
     ("weight-nan.md", line_replace(15, "        分值: .nan"), "PD206", 15),
     ("weight-infinity.md", line_replace(15, "        分值: Infinity"), "PD206", 15),
-    ("amount-negative.md", line_replace(7, "  年度资金总额: {年初预算数: 100, 全年预算数: -100, 全年执行数: 90}"), "PD206", 7),
-    ("amount-absurd.md", line_replace(7, "  年度资金总额: {年初预算数: 100, 全年预算数: 100000000000000000000, 全年执行数: 90}"),
-     "PD206", 7),
-    ("amount-exponent.md", line_replace(8, "  当年财政拨款: {年初预算数: 1e2, 全年预算数: 100, 全年执行数: 90}"), "PD206", 8),
+    (
+        "amount-negative.md",
+        line_replace(7, "  年度资金总额: {年初预算数: 100, 全年预算数: -100, 全年执行数: 90}"),
+        "PD206",
+        7,
+    ),
+    (
+        "amount-absurd.md",
+        line_replace(7, "  年度资金总额: {年初预算数: 100, 全年预算数: 100000000000000000000, 全年执行数: 90}"),
+        "PD206",
+        7,
+    ),
+    (
+        "amount-exponent.md",
+        line_replace(8, "  当年财政拨款: {年初预算数: 1e2, 全年预算数: 100, 全年执行数: 90}"),
+        "PD206",
+        8,
+    ),
     ("year-out-of-range.md", line_replace(2, "年度: 1850"), "PD206", 2),
     ("weight-over-100.md", line_replace(15, "        分值: 500"), "PD206", 15),
     ("stage-unknown.md", line_insert(5, "阶段: 中期"), "PD207", 6),
@@ -121,16 +164,36 @@ CASES: list[tuple[str, bytes | str, str, int]] = [
     ("deduction-without-reason.md", line_insert(15, "        得分: 45"), "PD402", 16),
     ("computed-deduction-without-reason.md", line_replace(14, "        实际完成值: 80人"), "PD402", 14),
     ("full-marks-missed.md", line_replace(14, "        实际完成值: 80人\n        得分: 50"), "PD403", 15),
-    ("score-above-rule.md", line_replace(14, "        实际完成值: 80人\n        得分: 45\n        偏差原因: 未完成"),
-     "PD404", 15),
-    ("qualitative-above-band.md", line_replace(19, "        年度指标值: 良好").replace(
-        "        实际完成值: 95%", "        实际完成值: 一般\n        达成情况: 部分达成\n        得分: 35\n"
-        "        偏差原因: 改进"), "PD405", 22),
-    ("qualitative-no-score.md", line_replace(19, "        年度指标值: 良好").replace(
-        "        实际完成值: 95%", "        实际完成值: 一般"), "PD410", 20),
+    (
+        "score-above-rule.md",
+        line_replace(14, "        实际完成值: 80人\n        得分: 45\n        偏差原因: 未完成"),
+        "PD404",
+        15,
+    ),
+    (
+        "qualitative-above-band.md",
+        line_replace(19, "        年度指标值: 良好").replace(
+            "        实际完成值: 95%",
+            "        实际完成值: 一般\n        达成情况: 部分达成\n        得分: 35\n        偏差原因: 改进",
+        ),
+        "PD405",
+        22,
+    ),
+    (
+        "qualitative-no-score.md",
+        line_replace(19, "        年度指标值: 良好").replace("        实际完成值: 95%", "        实际完成值: 一般"),
+        "PD410",
+        20,
+    ),
     ("duplicate-section-key-case.md", line_insert(2, "年度: 2022"), "PD103", 3),
-    ("budget-zero.md", line_replace(7, "  年度资金总额: {年初预算数: 0, 全年预算数: 0, 全年执行数: 0}").replace(
-        "  当年财政拨款: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}", "  当年财政拨款: {}"), "PD303", 7),
+    (
+        "budget-zero.md",
+        line_replace(7, "  年度资金总额: {年初预算数: 0, 全年预算数: 0, 全年执行数: 0}").replace(
+            "  当年财政拨款: {年初预算数: 100, 全年预算数: 100, 全年执行数: 90}", "  当年财政拨款: {}"
+        ),
+        "PD303",
+        7,
+    ),
     ("typed-total-wrong.md", line_insert(21, "总分: 100"), "PD306", 22),
     ("typed-rate-wrong.md", line_insert(8, "  执行率: 95%"), "PD304", 9),
     ("unit-mismatch.md", line_replace(14, "        实际完成值: 120次"), "PD407", 14),
