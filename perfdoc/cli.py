@@ -101,11 +101,80 @@ def _report_json(rep: object) -> dict[str, object]:
 
 
 @cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "formats",
+    default="docx,html",
+    show_default=True,
+    help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）",
+)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
+@click.pass_context
+def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Path | None) -> None:
+    """校验并生成自评表：build/<年度>/<项目名称>.docx 等。有错误的表不生成，其余照常生成。"""
+    from .build import FORMATS
+    from .build import build as run_build
+
+    cfg = _config(ctx)
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise click.UsageError(f"未知格式：{', '.join(unknown) or formats}（可用：{', '.join(FORMATS)}）")
+    result = run_build(_default_paths(cfg, paths), cfg, chosen, out_dir)
+    for rep in result.reports:
+        for d in rep.diagnostics:
+            if d.severity != Severity.INFO:
+                click.echo(d.format(), err=d.severity == Severity.ERROR)
+    for note in result.notes:
+        click.echo(note, err=True)
+    built = len(result.outputs)
+    target = out_dir or (cfg.root / cfg.build_dir)
+    click.echo(f"生成 {built} 份自评表（{'、'.join(chosen)}）到 {target}，写入 {result.written} 个文件")
+    if result.skipped:
+        click.echo(f"{len(result.skipped)} 份因错误未生成：{'、'.join(result.skipped)}", err=True)
+    if not result.reports:
+        click.echo("没有找到源文件（*.md）", err=True)
+    ctx.exit(1 if result.errors or not result.reports or result.notes else 0)
+
+
+@cli.command()
 def schema() -> None:
     """输出前置数据的 JSON Schema（供编辑器实时校验）。"""
     from .schema import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+def rules() -> None:
+    """列出全部校验规则的代码、级别与说明（Markdown 表格，即 docs/rules.md）。"""
+    click.echo(rules_markdown(), nl=False)
+
+
+def rules_markdown() -> str:
+    from .diagnostics import CATALOGUE
+    from .rules import RULES
+
+    docs = {r.code: r for r in RULES}
+    lines = [
+        "# 校验规则一览",
+        "",
+        "由 `perfdoc rules` 生成。级别：错误（error）使 `perfdoc check` 以退出码 1 结束；警告（warning）"
+        "在 `--strict` 时也如此；提示（info）仅供参考。",
+        "",
+        "| 代码 | 级别 | 说明 | 规则（实现） |",
+        "| --- | --- | --- | --- |",
+    ]
+    for code, entry in CATALOGUE.items():
+        r = docs.get(code)
+        impl = (
+            f"`{r.name}`：{r.doc.splitlines()[0]}"
+            if r
+            else "读取与结构检查（perfdoc.load / perfdoc.schema / perfdoc.check）"
+        )
+        lines.append(f"| {code} | {entry.severity.label} | {entry.title} | {impl} |")
+    return "\n".join(lines) + "\n"
 
 
 def main(argv: list[str] | None = None) -> None:

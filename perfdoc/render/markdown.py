@@ -1,0 +1,102 @@
+"""The two long texts (预算目标, 实际完成情况) from Markdown into blocks both renderers understand.
+
+markdown-it-py parses; raw HTML in content is never passed through (``html: False``): it stays text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+
+
+@dataclass
+class Run:
+    text: str
+    bold: bool = False
+    italic: bool = False
+    line_break: bool = False  # a hard line break after this run
+
+
+@dataclass
+class Block:
+    kind: str  # "paragraph" or "item"
+    runs: list[Run] = field(default_factory=list)
+    marker: str = ""  # "1." / "2)" / "•" for list items
+    level: int = 0  # list nesting depth, 0 for paragraphs
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def render_html(text: str) -> str:
+    """Markdown → HTML with every tag in the content escaped."""
+    return parser().render(text)
+
+
+def blocks(text: str) -> list[Block]:
+    """Paragraphs and list items with bold/italic runs; headings, quotes and code become plain paragraphs."""
+    tokens = parser().parse(text)
+    out: list[Block] = []
+    lists: list[list[object]] = []  # stack of [ordered, next number, delimiter]
+    pending_marker: str | None = None
+    for tok in tokens:
+        if tok.type in ("ordered_list_open", "bullet_list_open"):
+            start = int(tok.attrGet("start") or 1) if tok.type == "ordered_list_open" else 0
+            lists.append([tok.type == "ordered_list_open", start, tok.markup or "."])
+        elif tok.type in ("ordered_list_close", "bullet_list_close"):
+            lists.pop()
+        elif tok.type == "list_item_open":
+            ordered, number, delim = lists[-1]
+            pending_marker = f"{number}{delim}" if ordered else "•"
+            if ordered:
+                lists[-1][1] = int(number) + 1  # type: ignore[call-overload]
+        elif tok.type == "inline":
+            runs = _runs(tok.children or [])
+            if pending_marker is not None:
+                out.append(Block("item", runs, pending_marker, len(lists)))
+                pending_marker = None
+            else:
+                out.append(Block("paragraph", runs, "", len(lists)))
+        elif tok.type in ("fence", "code_block"):
+            out.append(Block("paragraph", [Run(tok.content.rstrip("\n"))]))
+    return out
+
+
+def _runs(children: list) -> list[Run]:  # type: ignore[type-arg]
+    runs: list[Run] = []
+    bold = italic = False
+    for child in children:
+        t = child.type
+        if t == "strong_open":
+            bold = True
+        elif t == "strong_close":
+            bold = False
+        elif t == "em_open":
+            italic = True
+        elif t == "em_close":
+            italic = False
+        elif t in ("text", "code_inline", "html_inline"):
+            if child.content:
+                runs.append(Run(child.content, bold, italic))
+        elif t == "hardbreak":
+            if runs:
+                runs[-1].line_break = True
+            else:
+                runs.append(Run("", line_break=True))
+        elif t == "softbreak":
+            # A line wrapped in the source: Chinese text joins without a space, Latin words with one.
+            prev = runs[-1].text[-1:] if runs else ""
+            if prev.isascii() and prev.isalnum():
+                runs.append(Run(" ", bold, italic))
+        elif t == "image":
+            runs.append(Run(child.content or "", bold, italic))
+    return runs
+
+
+def plain_text(text: str) -> str:
+    """The text a reader sees, for tests and summaries."""
+    return "\n".join((b.marker + " " if b.marker else "") + "".join(r.text for r in b.runs) for b in blocks(text))

@@ -1,0 +1,221 @@
+"""Raw WordprocessingML, kept in one place: long texts as paragraphs, vertical merges, core properties and a
+deterministic zip writer. Everything else works with templates and contexts, never with XML.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zlib
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from .markdown import Block
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+# Marks a cell for a vertical merge. Unicode noncharacters: never valid in interchange text, and the loader
+# refuses them in content, so no author can produce one.
+VM_RESTART = "\ufdd0"
+VM_CONTINUE = "\ufdd1"
+
+TEXT_STYLE = "表内正文"
+LIST_STYLE = "表内列表"
+
+
+def _style_id(doc_styles: dict[str, str], name: str) -> str:
+    return doc_styles.get(name, name)
+
+
+def paragraphs_xml(blocks: list[Block], style_ids: dict[str, str]) -> str:
+    """Blocks → ``<w:p>`` elements: one per paragraph or list item, bold and italic as run properties."""
+    if not blocks:
+        return f'<w:p><w:pPr><w:pStyle w:val="{_style_id(style_ids, TEXT_STYLE)}"/></w:pPr></w:p>'
+    out = []
+    for block in blocks:
+        style = _style_id(style_ids, LIST_STYLE if block.kind == "item" else TEXT_STYLE)
+        ppr = f'<w:pStyle w:val="{style}"/>'
+        if block.kind == "item" and block.level > 1:
+            indent = 420 * block.level
+            ppr += f'<w:ind w:left="{indent}" w:hanging="420"/>'
+        runs = []
+        if block.marker:
+            runs.append(_run(block.marker + "\u3000" if not block.marker.isascii() else block.marker + " "))
+        for r in block.runs:
+            runs.append(_run(r.text, r.bold, r.italic, r.line_break))
+        out.append(f"<w:p><w:pPr>{ppr}</w:pPr>{''.join(runs)}</w:p>")
+    return "".join(out)
+
+
+def _run(text: str, bold: bool = False, italic: bool = False, line_break: bool = False) -> str:
+    rpr = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
+    rpr_xml = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
+    brk = "<w:br/>" if line_break else ""
+    return f'<w:r>{rpr_xml}<w:t xml:space="preserve">{escape(text)}</w:t>{brk}</w:r>'
+
+
+# Order of tcPr children in the schema (CT_TcPr): Word refuses a vMerge in the wrong place.
+_TCPR_ORDER = [
+    "cnfStyle",
+    "tcW",
+    "gridSpan",
+    "hMerge",
+    "vMerge",
+    "tcBorders",
+    "shd",
+    "noWrap",
+    "tcMar",
+    "textDirection",
+    "tcFitText",
+    "vAlign",
+    "hideMark",
+]
+
+
+def apply_vertical_merges(xml: str) -> str:
+    """Turn cells marked with VM_RESTART / VM_CONTINUE into ``<w:vMerge>`` cells (continuations emptied)."""
+    if VM_RESTART not in xml and VM_CONTINUE not in xml:
+        return xml
+    from lxml import etree
+
+    root = etree.fromstring(xml.encode("utf-8"))
+    w = f"{{{W_NS}}}"
+    for t in root.iter(f"{w}t"):
+        text = t.text or ""
+        if VM_RESTART not in text and VM_CONTINUE not in text:
+            continue
+        restart = VM_RESTART in text
+        t.text = text.replace(VM_RESTART, "").replace(VM_CONTINUE, "")
+        tc = next((a for a in t.iterancestors(f"{w}tc")), None)
+        if tc is None:
+            continue
+        tc_pr = tc.find(f"{w}tcPr")
+        if tc_pr is None:
+            tc_pr = etree.SubElement(tc, f"{w}tcPr")
+            tc.remove(tc_pr)
+            tc.insert(0, tc_pr)
+        for old in tc_pr.findall(f"{w}vMerge"):
+            tc_pr.remove(old)
+        vm = etree.Element(f"{w}vMerge")
+        if restart:
+            vm.set(f"{w}val", "restart")
+        else:
+            t.text = ""
+        position = _TCPR_ORDER.index("vMerge")
+        index = sum(1 for child in tc_pr if _local(child.tag) in _TCPR_ORDER[:position])
+        tc_pr.insert(index, vm)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def style_ids(styles_xml: bytes) -> dict[str, str]:
+    """Style name → styleId: Word gives non-ASCII style names ASCII-mangled or numeric ids."""
+    out: dict[str, str] = {}
+    for m in re.finditer(rb'<w:style\b[^>]*w:styleId="([^"]+)"[^>]*>.*?<w:name w:val="([^"]+)"', styles_xml, re.S):
+        out[m.group(2).decode("utf-8")] = m.group(1).decode("utf-8")
+    return out
+
+
+@dataclass(frozen=True)
+class CoreProperties:
+    title: str
+    subject: str
+    creator: str
+    keywords: str
+    description: str
+    timestamp: str  # W3CDTF, taken from the content (the assessment's year), never the clock
+
+
+def core_properties_xml(p: CoreProperties) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+        'xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+        f"<dc:title>{escape(p.title)}</dc:title><dc:subject>{escape(p.subject)}</dc:subject>"
+        f"<dc:creator>{escape(p.creator)}</dc:creator><cp:keywords>{escape(p.keywords)}</cp:keywords>"
+        f"<dc:description>{escape(p.description)}</dc:description>"
+        f"<cp:lastModifiedBy>perfdoc</cp:lastModifiedBy><cp:revision>1</cp:revision>"
+        f'<dcterms:created xsi:type="dcterms:W3CDTF">{p.timestamp}</dcterms:created>'
+        f'<dcterms:modified xsi:type="dcterms:W3CDTF">{p.timestamp}</dcterms:modified>'
+        "</cp:coreProperties>"
+    ).encode("utf-8")
+
+
+# -- deterministic zip -----------------------------------------------------------------------------------
+
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00:00, the earliest a zip can say
+_UTF8_FLAG = 0x0800
+
+
+@dataclass(frozen=True)
+class ZipEntry:
+    """One member, compressed once: parts that do not change between forms are reused as they are."""
+
+    name: str
+    crc: int
+    size: int
+    compressed: bytes
+
+    @classmethod
+    def of(cls, name: str, data: bytes, level: int = 6) -> ZipEntry:
+        comp = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return cls(name, zlib.crc32(data), len(data), comp.compress(data) + comp.flush())
+
+
+def zip_bytes(entries: list[ZipEntry]) -> bytes:
+    """A zip of deflated members with fixed timestamps and the given order: same input, same bytes."""
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for e in entries:
+        name = e.name.encode("utf-8")
+        header = (
+            struct.pack(
+                "<IHHHHHIIIHH",
+                0x04034B50,
+                20,
+                _UTF8_FLAG,
+                8,
+                _DOS_TIME,
+                _DOS_DATE,
+                e.crc,
+                len(e.compressed),
+                e.size,
+                len(name),
+                0,
+            )
+            + name
+        )
+        central.append(
+            struct.pack(
+                "<IHHHHHHIIIHHHHHII",
+                0x02014B50,
+                20,
+                20,
+                _UTF8_FLAG,
+                8,
+                _DOS_TIME,
+                _DOS_DATE,
+                e.crc,
+                len(e.compressed),
+                e.size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0o644 << 16,
+                offset,
+            )
+            + name
+        )
+        local.append(header)
+        local.append(e.compressed)
+        offset += len(header) + len(e.compressed)
+    directory = b"".join(central)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(local) + directory + end

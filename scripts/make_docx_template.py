@@ -1,0 +1,307 @@
+"""Generates templates/form.docx, the docxtpl Word template of the 财政项目支出绩效自评表.
+
+The template is data: open it in Word, WPS or LibreOffice, change fonts, margins, add a logo, and perfdoc
+renders with it. This script is how the shipped version is made, so that a change to it is reviewable as
+code: ``python scripts/make_docx_template.py`` rewrites templates/form.docx.
+
+Placeholders (docxtpl / Jinja2, rendered with autoescape):
+  {{ year }} {{ project }} {{ department }} {{ unit }} {{ money_unit }} {{ goal_label }}
+  {{ funds.<row>.<column> }}  rows total/appropriation/carryover/other, columns initial_budget/budget/executed
+  {{ funds.weight }} {{ funds.execution_rate }} {{ funds.execution_score }}
+  {{p goal }} {{p outcome }}  the two long texts, as Word paragraphs (styles 表内正文, 表内列表)
+  {%tr for row in indicators %} … {%tr endfor %} with row.category, row.subcategory, row.name, row.target,
+  row.actual, row.weight, row.score, row.reason; 一级/二级 cells are merged vertically by perfdoc
+  {{ total_weight }} {{ total_score }} {{ grade }}
+"""
+
+from __future__ import annotations
+
+import datetime
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+OUT = Path(__file__).resolve().parent.parent / "templates" / "form.docx"
+
+BODY_FONT = "仿宋_GB2312"
+TITLE_FONT = "宋体"
+LATIN_FONT = "Times New Roman"
+
+
+def set_fonts(rpr_owner, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
+    """Latin and East Asian fonts set separately: Word and WPS substitute a CJK font set only as ascii."""
+    font = rpr_owner.font
+    font.name = LATIN_FONT
+    if size is not None:
+        font.size = Pt(size)
+    if bold is not None:
+        font.bold = bold
+    rpr = rpr_owner.element.get_or_add_rPr()
+    rfonts = rpr.find(qn("w:rFonts"))
+    if rfonts is None:
+        rfonts = OxmlElement("w:rFonts")
+        rpr.insert(0, rfonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), LATIN_FONT)
+    rfonts.set(qn("w:eastAsia"), east_asia)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:eastAsia"), "zh-CN")
+
+
+def doc_defaults(doc) -> None:
+    """docDefaults carry the East Asian font too, so text outside any style is not substituted."""
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    rfonts = rpr_default.find(qn("w:rFonts"))
+    for attr in list(rfonts.attrib):
+        del rfonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
+        rfonts.set(qn(attr), LATIN_FONT)
+    rfonts.set(qn("w:eastAsia"), BODY_FONT)
+
+
+def make_styles(doc) -> None:
+    normal = doc.styles["Normal"]
+    set_fonts(normal, BODY_FONT, 10.5)
+    pf = normal.paragraph_format
+    pf.space_before = pf.space_after = Pt(0)
+    pf.line_spacing = 1.0
+    title = doc.styles.add_style("表名", 1)
+    title.base_style = normal
+    set_fonts(title, TITLE_FONT, 18, bold=True)
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.space_after = Pt(4)
+    year = doc.styles.add_style("年度", 1)
+    year.base_style = normal
+    set_fonts(year, BODY_FONT, 14)
+    year.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    year.paragraph_format.space_after = Pt(8)
+    cell = doc.styles.add_style("表内文字", 1)
+    cell.base_style = normal
+    cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    text = doc.styles.add_style("表内正文", 1)
+    text.base_style = normal
+    text.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    text.paragraph_format.first_line_indent = Pt(21)
+    text.paragraph_format.space_after = Pt(2)
+    item = doc.styles.add_style("表内列表", 1)
+    item.base_style = normal
+    item.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    item.paragraph_format.left_indent = Pt(21)
+    item.paragraph_format.first_line_indent = Pt(-21)
+    item.paragraph_format.space_after = Pt(2)
+
+
+def page_setup(doc) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.5)
+    section.left_margin = section.right_margin = Cm(2.6)
+    section.footer_distance = Cm(1.5)
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("- ")
+    run = footer.add_run()
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), (None, "1"), ("end", None)):
+        if kind:
+            fld = OxmlElement("w:fldChar")
+            fld.set(qn("w:fldCharType"), kind)
+            run._r.append(fld)
+        elif text.strip() == "PAGE":
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = text
+            run._r.append(instr)
+        else:
+            t = OxmlElement("w:t")
+            t.text = text
+            run._r.append(t)
+    footer.add_run(" -")
+    for r in footer.runs:
+        set_fonts(r, BODY_FONT, 14)
+
+
+def new_table(doc, widths_cm: list[float], rows: int, caption: str):
+    table = doc.add_table(rows=rows, cols=len(widths_cm))
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    tbl_pr = table._tbl.tblPr
+    cap = OxmlElement("w:tblCaption")
+    cap.set(qn("w:val"), caption)
+    tbl_pr.append(cap)
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(layout)
+    margins = OxmlElement("w:tblCellMar")  # narrow cell margins: 7,295,544.00 fits its column on one line
+    for side in ("left", "right"):
+        m = OxmlElement(f"w:{side}")
+        m.set(qn("w:w"), "57")
+        m.set(qn("w:type"), "dxa")
+        margins.append(m)
+    tbl_pr.append(margins)
+    for row in table.rows:
+        for i, cell in enumerate(row.cells):
+            cell.width = Cm(widths_cm[i])
+    for i, col in enumerate(table.columns):
+        col.width = Cm(widths_cm[i])
+    return table
+
+
+def put(cell, text: str, align: str = "center", style: str = "表内文字") -> None:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    p = cell.paragraphs[0]
+    p.style = style
+    if align == "left":
+        p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    p.add_run(text)
+
+
+def row_props(row, *, header: bool = False, cant_split: bool = True, min_height_cm: float = 0.75) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    if cant_split:
+        tr_pr.append(OxmlElement("w:cantSplit"))
+    if header:
+        tr_pr.append(OxmlElement("w:tblHeader"))
+    row.height = Cm(min_height_cm)
+
+
+def vmerge(cell, restart: bool) -> None:
+    tc_pr = cell._tc.get_or_add_tcPr()
+    vm = OxmlElement("w:vMerge")
+    if restart:
+        vm.set(qn("w:val"), "restart")
+    tc_pr.append(vm)
+
+
+def form_table(doc) -> None:
+    """项目名称 … 年度总体目标: 8 grid columns."""
+    t = new_table(doc, [1.0, 2.2, 2.7, 2.7, 2.7, 1.0, 2.0, 1.5], 9, "perfdoc:项目与资金")
+    for row in t.rows:
+        row_props(row)
+    r = t.rows
+    put(r[0].cells[0].merge(r[0].cells[1]), "项目名称")
+    put(r[0].cells[2].merge(r[0].cells[7]), "{{ project }}")
+    put(r[1].cells[0].merge(r[1].cells[1]), "主管部门")
+    put(r[1].cells[2].merge(r[1].cells[3]), "{{ department }}")
+    put(r[1].cells[4].merge(r[1].cells[5]), "实施单位")
+    put(r[1].cells[6].merge(r[1].cells[7]), "{{ unit }}")
+    put(r[2].cells[0].merge(r[6].cells[0]), "项目资金（{{ money_unit }}）")
+    for i, label in enumerate(["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=1):
+        put(r[2].cells[i], label)
+    funding_rows = [
+        ("total", "年度资金总额"),
+        ("appropriation", "其中：当年财政拨款"),
+        ("carryover", "上年结转资金"),
+        ("other", "其他资金"),
+    ]
+    for k, (name, label) in enumerate(funding_rows, start=3):
+        put(r[k].cells[1], label, align="left" if name != "total" else "center")
+        for i, column in enumerate(("initial_budget", "budget", "executed"), start=2):
+            put(r[k].cells[i], f"{{{{ funds.{name}.{column} }}}}")
+        if name == "total":
+            put(r[k].cells[5], "{{ funds.weight }}")
+            put(r[k].cells[6], "{{ funds.execution_rate }}")
+            put(r[k].cells[7], "{{ funds.execution_score }}")
+        else:
+            for i in (5, 6, 7):
+                put(r[k].cells[i], "—")
+    put(r[7].cells[0].merge(r[8].cells[0]), "年度总体目标")
+    put(r[7].cells[1].merge(r[7].cells[3]), "{{ goal_label }}")
+    put(r[7].cells[4].merge(r[7].cells[7]), "实际完成情况")
+    goal = r[8].cells[1].merge(r[8].cells[3])
+    outcome = r[8].cells[4].merge(r[8].cells[7])
+    put(goal, "{{p goal }}", align="left", style="表内正文")
+    put(outcome, "{{p outcome }}", align="left", style="表内正文")
+    for cell in (goal, outcome):
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
+    r[8]._tr.trPr.remove(r[8]._tr.trPr.find(qn("w:cantSplit")))  # long texts may run over a page
+    r[8].height = Cm(4)
+
+
+def indicator_table(doc) -> None:
+    """绩效指标 … 总分: 9 grid columns; the header row repeats on every page."""
+    t = new_table(doc, [0.7, 1.4, 1.6, 2.9, 1.9, 1.9, 1.1, 1.2, 3.1], 5, "perfdoc:绩效指标")
+    header, loop_start, data, loop_end, total = t.rows
+    row_props(header, header=True)
+    for row in (loop_start, data, loop_end, total):
+        row_props(row)
+    labels = [
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ]
+    for i, label in enumerate(labels):
+        put(header.cells[i], label)
+    vmerge(header.cells[0], restart=True)
+    put(loop_start.cells[0].merge(loop_start.cells[8]), "{%tr for row in indicators %}", align="left")
+    put(loop_end.cells[0].merge(loop_end.cells[8]), "{%tr endfor %}", align="left")
+    fields = [
+        "row.category",
+        "row.subcategory",
+        "row.name",
+        "row.target",
+        "row.actual",
+        "row.weight",
+        "row.score",
+        "row.reason",
+    ]
+    for i, expr in enumerate(fields, start=1):
+        put(data.cells[i], f"{{{{ {expr} }}}}", align="left" if expr == "row.reason" else "center")
+    # Last: once cell 0 continues the merge, python-docx resolves this row's cells through the row above.
+    vmerge(data.cells[0], restart=False)
+    put(total.cells[0].merge(total.cells[5]), "总分")
+    put(total.cells[6], "{{ total_weight }}")
+    put(total.cells[7], "{{ total_score }}")
+    put(total.cells[8], "")
+
+
+def main() -> None:
+    doc = Document()
+    doc_defaults(doc)
+    make_styles(doc)
+    page_setup(doc)
+    body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    body.style = "表名"
+    body.add_run("财政项目支出绩效自评表")
+    doc.add_paragraph("({{ year }} 年度)", style="年度")
+    form_table(doc)
+    gap = doc.add_paragraph()
+    gap.paragraph_format.line_spacing = Pt(2)  # keeps the two tables apart without visible space
+    set_fonts(gap.add_run(""), BODY_FONT, 1)
+    indicator_table(doc)
+    core = doc.core_properties
+    core.author = core.last_modified_by = "perfdoc"
+    core.created = core.modified = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)  # reproducible
+    core.revision = 1
+    core.title = "财政项目支出绩效自评表"
+    core.comments = (
+        "perfdoc 模板：可在 Word / WPS / LibreOffice 中修改字体、页边距、加徽标；勿删除 {{ }} 与 {% %} 占位符"
+    )
+    package_rels = doc.part.package.rels
+    for rid in [rid for rid, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
+        del package_rels[rid]  # python-docx's stock thumbnail shows a page that is not this form
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(OUT))
+    print(f"wrote {OUT}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
