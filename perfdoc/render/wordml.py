@@ -142,7 +142,7 @@ def core_properties_xml(p: CoreProperties) -> bytes:
         f'<dcterms:created xsi:type="dcterms:W3CDTF">{p.timestamp}</dcterms:created>'
         f'<dcterms:modified xsi:type="dcterms:W3CDTF">{p.timestamp}</dcterms:modified>'
         "</cp:coreProperties>"
-    ).encode("utf-8")
+    ).encode()
 
 
 # -- deterministic zip -----------------------------------------------------------------------------------
