@@ -17,7 +17,12 @@ from .diagnostics import PerfdocError
 from .write import remove_stale, safe_filename, write_atomic
 
 FORMATS = ("docx", "html", "pdf")
-PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+# In a wheel the templates ship inside the package; in a checkout (and an editable install) they are the
+# top-level templates/ folder beside perfdoc/.
+_HERE = Path(__file__).resolve().parent
+PACKAGED_TEMPLATES = next(
+    (p for p in (_HERE / "templates", _HERE.parent / "templates") if p.is_dir()), _HERE / "templates"
+)
 
 
 @dataclass

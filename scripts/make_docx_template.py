@@ -292,9 +292,8 @@ def main() -> None:
     core.created = core.modified = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)  # reproducible
     core.revision = 1
     core.title = "财政项目支出绩效自评表"
-    core.comments = (
-        "perfdoc 模板：可在 Word / WPS / LibreOffice 中修改字体、页边距、加徽标；勿删除 {{ }} 与 {% %} 占位符"
-    )
+    # No braces here: docxtpl renders core properties as templates too.
+    core.comments = "perfdoc 模板：可在 Word、WPS、LibreOffice 中修改字体、页边距、加徽标；勿删除占位符"
     package_rels = doc.part.package.rels
     for rid in [rid for rid, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
         del package_rels[rid]  # python-docx's stock thumbnail shows a page that is not this form

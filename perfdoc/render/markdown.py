@@ -29,7 +29,8 @@ class Block:
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    # Entities stay text: an author who types "&amp;" sees "&amp;", as in every other field of the form.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("entity")
 
 
 def render_html(text: str) -> str:

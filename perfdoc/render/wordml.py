@@ -40,7 +40,7 @@ def paragraphs_xml(blocks: list[Block], style_ids: dict[str, str]) -> str:
             ppr += f'<w:ind w:left="{indent}" w:hanging="420"/>'
         runs = []
         if block.marker:
-            runs.append(_run(block.marker + "\u3000" if not block.marker.isascii() else block.marker + " "))
+            runs.append(_run(block.marker + " "))
         for r in block.runs:
             runs.append(_run(r.text, r.bold, r.italic, r.line_break))
         out.append(f"<w:p><w:pPr>{ppr}</w:pPr>{''.join(runs)}</w:p>")
