@@ -1,0 +1,119 @@
+"""`perfdoc schema` describes the format the seeds are written in; the configuration changes what differs locally."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from perfdoc.config import Config, load_config
+
+from .conftest import SEED_FILES, edit
+
+
+def front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def test_schema_has_chinese_titles_and_validates_the_seeds(run_cli):
+    res = run_cli("schema")
+    assert res.code == 0
+    schema = res.json()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    assert schema["properties"]["项目名称"]["title"] == "项目名称"
+    indicator = schema["properties"]["绩效指标"]["properties"]["产出指标"]["properties"]["数量指标"]["items"]
+    assert indicator["properties"]["偏差原因分析及改进措施"]["description"] == "得分低于分值时必填"
+    for path in SEED_FILES.values():
+        jsonschema.validate(front_matter(path), schema)
+
+
+def test_schema_rejects_what_check_rejects(run_cli):
+    schema = run_cli("schema").json()
+    data = front_matter(SEED_FILES["开展科技金融工作及服务"])
+    data["绩效指标"]["产出指表"] = data["绩效指标"].pop("产出指标")
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
+
+
+def test_defaults_are_shanghai_practice():
+    cfg = Config()
+    assert (cfg.money_unit, cfg.goal_label, cfg.execution_weight) == ("元", "预算目标", Decimal(10))
+    assert cfg.grade(Decimal("95.99")) == "优"
+
+
+def test_perfdoc_toml_found_upwards(tmp_path: Path):
+    (tmp_path / "perfdoc.toml").write_text(
+        'money_unit = "万元"\namount_places = 4\nexecution_weight = 20\n'
+        'grade_bands = { "优秀" = 90, "良好" = 75, "合格" = 60, "不合格" = 0 }\n',
+        encoding="utf-8",
+    )
+    sub = tmp_path / "content" / "2021"
+    sub.mkdir(parents=True)
+    cfg = load_config(sub)
+    assert cfg.money_unit == "万元" and cfg.amount_places == 4 and cfg.execution_weight == Decimal(20)
+    assert cfg.root == tmp_path.resolve()
+    assert cfg.grade(Decimal("80")) == "良好"
+
+
+def test_pyproject_tool_section(tmp_path: Path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.perfdoc]\ngoal_label = "预期目标"\nweight_policy = true\n', encoding="utf-8"
+    )
+    cfg = load_config(tmp_path)
+    assert cfg.goal_label == "预期目标" and cfg.weight_policy is True
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('money_unit = "美元"\n', "money_unit 只能是 元 或 万元"),
+        ("unknown_key = 1\n", "未知配置项 unknown_key"),
+        ('execution_weight = "十"\n', "配置项 execution_weight"),
+        ("money_unit = \n", "配置文件无法读取"),
+    ],
+)
+def test_bad_config_is_a_clear_error(run_cli, tmp_path: Path, text: str, message: str):
+    cfg = tmp_path / "perfdoc.toml"
+    cfg.write_text(text, encoding="utf-8")
+    res = run_cli("--config", cfg, "check", SEED_FILES["开展科技金融工作及服务"])
+    assert res.code == 1
+    assert message in res.err
+
+
+def test_execution_weight_20_local_form(run_cli, tmp_path: Path, seed_copy: Path):
+    (tmp_path / "perfdoc.toml").write_text("execution_weight = 20\n", encoding="utf-8")
+    f = edit(seed_copy / "2020" / "sci-tech-finance.md", "  分值: 10\n", "")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json")
+    codes = {d["code"] for d in res.json()["files"][0]["diagnostics"]}
+    assert "PD307" in codes  # indicators still weigh 90: 90 + 20 ≠ 100
+
+
+def test_ten_thousand_yuan_unit_in_the_form(run_cli, tmp_path: Path):
+    from docx import Document
+
+    (tmp_path / "perfdoc.toml").write_text(
+        'money_unit = "万元"\namount_places = 4\ngoal_label = "预期目标"\n', encoding="utf-8"
+    )
+    src = tmp_path / "a.md"
+    src.write_text(
+        SEED_FILES["开展科技金融工作及服务"]
+        .read_text(encoding="utf-8")
+        .replace(
+            '{年初预算数: 2090000.00, 全年预算数: 2090000.00, 全年执行数: "2,090,000"}',
+            "{年初预算数: 209.0000, 全年预算数: 209.0000, 全年执行数: 209.0000}",
+        )
+        .replace(
+            '{年初预算数: "2,090,000.00", 全年预算数: "2,090,000.00", 全年执行数: "2,090,000.00"}',
+            "{年初预算数: 209, 全年预算数: 209, 全年执行数: 209}",
+        ),
+        encoding="utf-8",
+    )
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "build", src, "--out", tmp_path / "o", "--format", "docx")
+    assert res.code == 0, res.err
+    info = Document(str(tmp_path / "o" / "2020" / "开展科技金融工作及服务.docx")).tables[0]
+    assert info.rows[2].cells[0].text == "项目资金（万元）"
+    assert info.rows[3].cells[3].text == "209.0000"
+    assert info.rows[7].cells[1].text == "预期目标"
