@@ -28,6 +28,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from perfdoc.render.wordml import TBLPR_ORDER, TCPR_ORDER, in_schema_order
+
 OUT = Path(__file__).resolve().parent.parent / "templates" / "form.docx"
 
 BODY_FONT = "仿宋_GB2312"
@@ -138,9 +140,6 @@ def new_table(doc, widths_cm: list[float], rows: int, caption: str):
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     tbl_pr = table._tbl.tblPr
-    cap = OxmlElement("w:tblCaption")
-    cap.set(qn("w:val"), caption)
-    tbl_pr.append(cap)
     layout = OxmlElement("w:tblLayout")
     layout.set(qn("w:type"), "fixed")
     tbl_pr.append(layout)
@@ -151,6 +150,10 @@ def new_table(doc, widths_cm: list[float], rows: int, caption: str):
         m.set(qn("w:type"), "dxa")
         margins.append(m)
     tbl_pr.append(margins)
+    cap = OxmlElement("w:tblCaption")  # alt-text title: names the table for screen readers and for people
+    cap.set(qn("w:val"), caption)
+    tbl_pr.append(cap)
+    in_schema_order(tbl_pr, TBLPR_ORDER)
     for row in table.rows:
         for i, cell in enumerate(row.cells):
             cell.width = Cm(widths_cm[i])
@@ -183,6 +186,7 @@ def vmerge(cell, restart: bool) -> None:
     if restart:
         vm.set(qn("w:val"), "restart")
     tc_pr.append(vm)
+    in_schema_order(tc_pr, TCPR_ORDER)
 
 
 def form_table(doc) -> None:

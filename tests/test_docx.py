@@ -352,3 +352,21 @@ def test_pdf_without_libreoffice_says_so(run_cli, tmp_path, monkeypatch):
     assert res.code == 1
     assert "没有找到 LibreOffice" in res.err
     assert (tmp_path / "o" / "2020" / "中国创新创业大赛（上海赛区）.docx").is_file()
+
+
+def test_property_elements_in_schema_order(seed_build):
+    """Word calls a file damaged when tblPr/tcPr children are out of schema order (LibreOffice does not mind)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+    from make_docx_template import TBLPR_ORDER, TCPR_ORDER
+
+    for path in (seed_build / "2020").glob("*.docx"):
+        doc = Document(str(path))
+        for table in doc.tables:
+            tags = [el.tag.rsplit("}", 1)[-1] for el in table._tbl.tblPr]
+            assert tags == sorted(tags, key=TBLPR_ORDER.index)
+            for tc in table._tbl.iter(qn("w:tc")):
+                if tc.tcPr is not None:
+                    tags = [el.tag.rsplit("}", 1)[-1] for el in tc.tcPr]
+                    assert tags == sorted(tags, key=TCPR_ORDER.index), tags
