@@ -356,10 +356,7 @@ def test_pdf_without_libreoffice_says_so(run_cli, tmp_path, monkeypatch):
 
 def test_property_elements_in_schema_order(seed_build):
     """Word calls a file damaged when tblPr/tcPr children are out of schema order (LibreOffice does not mind)."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-    from make_docx_template import TBLPR_ORDER, TCPR_ORDER
+    from perfdoc.render.wordml import TBLPR_ORDER, TCPR_ORDER
 
     for path in (seed_build / "2020").glob("*.docx"):
         doc = Document(str(path))

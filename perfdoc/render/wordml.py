@@ -54,22 +54,21 @@ def _run(text: str, bold: bool = False, italic: bool = False, line_break: bool =
     return f'<w:r>{rpr_xml}<w:t xml:space="preserve">{escape(text)}</w:t>{brk}</w:r>'
 
 
-# Order of tcPr children in the schema (CT_TcPr): Word refuses a vMerge in the wrong place.
-_TCPR_ORDER = [
-    "cnfStyle",
-    "tcW",
-    "gridSpan",
-    "hMerge",
-    "vMerge",
-    "tcBorders",
-    "shd",
-    "noWrap",
-    "tcMar",
-    "textDirection",
-    "tcFitText",
-    "vAlign",
-    "hideMark",
-]
+# Child order of w:tblPr and w:tcPr in the WordprocessingML schema: Word reports a file with children out
+# of order as damaged, even where LibreOffice opens it.
+# fmt: off
+TBLPR_ORDER = ["tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+               "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+               "tblCaption", "tblDescription"]
+TCPR_ORDER = ["cnfStyle", "tcW", "gridSpan", "hMerge", "vMerge", "tcBorders", "shd", "noWrap", "tcMar",
+              "textDirection", "tcFitText", "vAlign", "hideMark"]
+# fmt: on
+
+
+def in_schema_order(parent, order: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """Sort an element's children into schema order (re-appending moves each one to the end)."""
+    for el in sorted(parent, key=lambda el: order.index(_local(el.tag))):
+        parent.append(el)
 
 
 def apply_vertical_merges(xml: str) -> str:
@@ -96,14 +95,12 @@ def apply_vertical_merges(xml: str) -> str:
             tc.insert(0, tc_pr)
         for old in tc_pr.findall(f"{w}vMerge"):
             tc_pr.remove(old)
-        vm = etree.Element(f"{w}vMerge")
+        vm = etree.SubElement(tc_pr, f"{w}vMerge")
         if restart:
             vm.set(f"{w}val", "restart")
         else:
             t.text = ""
-        position = _TCPR_ORDER.index("vMerge")
-        index = sum(1 for child in tc_pr if _local(child.tag) in _TCPR_ORDER[:position])
-        tc_pr.insert(index, vm)
+        in_schema_order(tc_pr, TCPR_ORDER)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
 
 
