@@ -7,9 +7,11 @@ stale one from an earlier build); the others are still built.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 
 from .check import FileReport, check_paths
 from .config import Config
@@ -66,6 +68,12 @@ def output_names(reports: list[FileReport]) -> dict[str, str]:
     return names
 
 
+def template_dirs(config: Config) -> list[Path]:
+    """Where HTML templates are looked up: the project's own folder first, file by file."""
+    own = config.root / config.templates_dir
+    return [d for d in (own, PACKAGED_TEMPLATES) if d.is_dir()]
+
+
 def build(
     paths: Iterable[Path],
     config: Config,
@@ -76,43 +84,82 @@ def build(
     out = out_dir or (config.root / config.build_dir)
     result = BuildResult(reports=check_paths(paths, config))
     names = output_names(result.reports)
-    word_formats = {"docx", "pdf"} & set(formats)
-    docx_renderer = None
-    if word_formats:
-        from .render.docx import DocxRenderer
-
-        docx_renderer = DocxRenderer(template_path(config, "form.docx"))
-    docx_files: list[Path] = []
+    wanted = [fmt for fmt in FORMATS if fmt in formats or (fmt == "docx" and "pdf" in formats)]
+    good: list[FileReport] = []
     for rep in result.reports:
         name = names.get(rep.path)
-        if name is None:
+        if name is None or not rep.ok:
+            for fmt in FORMATS if name else ():
+                remove_stale(out / f"{name}.{fmt}")
             result.skipped.append(rep.path)
-            continue
-        targets = {fmt: out / f"{name}.{fmt}" for fmt in FORMATS if fmt in formats or (fmt == "docx" and word_formats)}
-        if not rep.ok:
-            for target in targets.values():
-                remove_stale(target)
-            result.skipped.append(rep.path)
-            continue
-        assert rep.result is not None
-        if docx_renderer is not None:
-            data = docx_renderer.render(rep.result, config)
-            result.written += write_atomic(targets["docx"], data)
-            docx_files.append(targets["docx"])
-        result.outputs[rep.path] = {fmt: p for fmt, p in targets.items() if fmt != "pdf"}
-        if progress:
-            progress(rep.path)
-    if "pdf" in formats and docx_files:
-        from .pdf import PdfUnavailable, convert_to_pdf
-
-        try:
-            pdfs = convert_to_pdf(docx_files)
-        except PdfUnavailable as exc:
-            result.notes.append(str(exc))
         else:
-            by_docx = dict(zip(docx_files, pdfs, strict=True))
-            for outputs in result.outputs.values():
-                if outputs.get("docx") in by_docx:
-                    outputs["pdf"] = by_docx[outputs["docx"]]
-            result.written += len(pdfs)
+            good.append(rep)
+            result.outputs[rep.path] = {fmt: out / f"{name}.{fmt}" for fmt in wanted if fmt != "pdf"}
+    if "docx" in wanted:
+        _write_docx(good, config, result)
+    if "pdf" in wanted:
+        _write_pdf(good, result)
+    if "html" in wanted:
+        _write_html(result, config, out)
+    if progress:
+        for rep in good:
+            progress(rep.path)
     return result
+
+
+def _write_docx(good: list[FileReport], config: Config, result: BuildResult) -> None:
+    from .render.docx import DocxRenderer
+
+    renderer = DocxRenderer(template_path(config, "form.docx"))
+    for rep in good:
+        assert rep.result is not None
+        result.written += write_atomic(result.outputs[rep.path]["docx"], renderer.render(rep.result, config))
+
+
+def _write_pdf(good: list[FileReport], result: BuildResult) -> None:
+    from .pdf import PdfUnavailable, convert_to_pdf
+
+    docx_files = [result.outputs[rep.path]["docx"] for rep in good]
+    if not docx_files:
+        return
+    try:
+        pdfs = convert_to_pdf(docx_files)
+    except PdfUnavailable as exc:
+        result.notes.append(str(exc))
+        return
+    for rep, pdf in zip(good, pdfs, strict=True):
+        result.outputs[rep.path]["pdf"] = pdf
+    result.written += len(pdfs)
+
+
+def _href(target: Path, start: Path) -> str:
+    """A relative link that survives zipping the build folder and mailing it."""
+    return quote(os.path.relpath(target, start).replace(os.sep, "/"))
+
+
+def _write_html(result: BuildResult, config: Config, out: Path) -> None:
+    from .render.html import HtmlRenderer, IndexEntry
+
+    renderer = HtmlRenderer(template_dirs(config), config)
+    entries = []
+    for rep in result.reports:
+        outputs = result.outputs.get(rep.path, {})
+        entry = IndexEntry(rep)
+        if "html" in outputs:
+            entry.page = _href(outputs["html"], out)
+            for fmt in ("docx", "pdf"):
+                if fmt in outputs or (outputs["html"].with_suffix(f".{fmt}")).is_file():
+                    setattr(entry, fmt, _href(outputs["html"].with_suffix(f".{fmt}"), out))
+        entries.append(entry)
+    for entry in entries:
+        if entry.page is None:
+            continue
+        page = result.outputs[entry.report.path]["html"]
+        local = IndexEntry(
+            entry.report,
+            page=None,
+            docx=_href(page.with_suffix(".docx"), page.parent) if entry.docx else None,
+            pdf=_href(page.with_suffix(".pdf"), page.parent) if entry.pdf else None,
+        )
+        result.written += write_atomic(page, renderer.render_form(local, _href(out / "index.html", page.parent)))
+    result.written += write_atomic(out / "index.html", renderer.render_index(entries))

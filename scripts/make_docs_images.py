@@ -30,11 +30,38 @@ def form_png(build: Path) -> None:
     run("pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf), str(DOCS / "form-page1"))
 
 
+def html_pngs(build: Path) -> None:
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        sys.exit("chromium not found: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    run(sys.executable, "-m", "perfdoc", "build", "content", "--out", str(build), "--format", "docx,html")
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=args)
+        page = browser.new_page(viewport={"width": 1200, "height": 860})
+        page.goto((build / "index.html").as_uri())
+        page.screenshot(path=str(DOCS / "html-index.png"))
+        page = browser.new_page(viewport={"width": 1000, "height": 1300})
+        page.goto((build / "2020" / f"{SEED}.html").as_uri())
+        page.screenshot(path=str(DOCS / "html-form.png"))
+        browser.close()
+
+
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         form_png(Path(tmp) / "build")
-    print("wrote docs/form-page1.png")
+        html_pngs(Path(tmp) / "site")
+    print("wrote docs/form-page1.png, docs/html-index.png, docs/html-form.png")
 
 
 if __name__ == "__main__":
