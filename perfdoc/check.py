@@ -14,7 +14,7 @@ from .model import Assessment
 from .schema import parse_assessment
 from .scoring import Result, score
 
-SOURCE_SUFFIXES = (".md", ".markdown")
+SOURCE_SUFFIXES = (".md", ".markdown", ".docx")
 
 
 @dataclass
@@ -128,7 +128,42 @@ def _field_position(rep: FileReport, name: str) -> Position | None:
     return position_of(raw, (a.keys[name],))
 
 
+def check_docx(path: Path, config: Config) -> list[FileReport]:
+    """Every form in a .docx, imported in memory (nothing written) and checked; positions name .docx rows."""
+    from .importer import import_docx
+    from .load import parse_text
+
+    shown = display_path(path)
+    try:
+        forms = import_docx(path, shown)
+    except SourceError as exc:
+        return [FileReport(path=shown, diagnostics=exc.diagnostics)]
+    reports = []
+    for form in forms:
+        name = f"{shown}#{form.index}"
+        try:
+            raw = parse_text(name, form.markdown(comment=False))
+        except SourceError as exc:  # pragma: no cover - the importer writes valid YAML
+            reports.append(FileReport(path=name, diagnostics=exc.diagnostics))
+            continue
+        report = check_raw(raw, config)
+        where = {**{p: path_ for path_, p in raw.key_pos.items()}, **{p: path_ for path_, p in raw.value_pos.items()}}
+        for d in report.diagnostics:
+            raw_path = where.get(d.position) if d.position else None
+            while raw_path is not None and raw_path not in form.origins and raw_path:
+                raw_path = raw_path[:-1]
+            row, col = form.origins.get(raw_path, (form.first_row, 1)) if raw_path is not None else (form.first_row, 1)
+            d.position = Position(row, col)
+        reports.append(report)
+    return reports
+
+
 def check_paths(paths: Iterable[Path], config: Config) -> list[FileReport]:
-    reports = [check_file(p, config) for p in collect_sources(paths)]
+    reports: list[FileReport] = []
+    for p in collect_sources(paths):
+        if p.suffix.lower() == ".docx":
+            reports.extend(check_docx(p, config))
+        else:
+            reports.append(check_file(p, config))
     duplicate_projects(reports)
     return reports

@@ -138,6 +138,58 @@ def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Pa
     ctx.exit(1 if result.errors or not result.reports or result.notes else 0)
 
 
+@cli.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="写入的目录（默认 content/），按 <年度>/<项目名称>.md 存放",
+)
+@click.option("--force", is_flag=True, help="覆盖已存在的源文件")
+@click.pass_context
+def import_(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None, force: bool) -> None:
+    """把已填好的自评表 .docx 转为 perfdoc 源文件（保留每个数字与每句话，包括原表的错误）。"""
+    from .check import check_raw, display_path
+    from .diagnostics import SourceError
+    from .importer import import_docx
+    from .load import parse_text
+    from .write import safe_filename, write_atomic
+
+    cfg = _config(ctx)
+    out = out_dir or (cfg.root / cfg.content_dir)
+    failed = 0
+    for file in files:
+        shown = display_path(file)
+        try:
+            forms = import_docx(file, shown)
+        except SourceError as exc:
+            for d in exc.diagnostics:
+                click.echo(d.format(), err=True)
+            failed += 1
+            continue
+        for form in forms:
+            folder = out / str(form.year) if form.year else out
+            target = folder / f"{safe_filename(form.project or file.stem)}.md"
+            text = form.markdown()
+            if target.exists() and not force and target.read_text(encoding="utf-8") != text:
+                click.echo(f"{shown}#{form.index}: {target} 已存在，未覆盖（使用 --force 覆盖）", err=True)
+                failed += 1
+                continue
+            write_atomic(target, text.encode("utf-8"))
+            typed = form.data.get("总分")
+            report = check_raw(parse_text(display_path(target), text), cfg)
+            computed = report.result.total_score if report.result else None
+            line = (
+                f"{shown}#{form.index}: {form.project or '（无项目名称）'} 总分 {typed if typed is not None else '—'}"
+            )
+            if computed is not None and typed is not None and computed != typed:
+                line += f"（按规则计算为 {computed:.2f}，请运行 perfdoc check 查看）"
+            click.echo(f"{line} → {display_path(target)}")
+    ctx.exit(1 if failed else 0)
+
+
 @cli.command()
 def schema() -> None:
     """输出前置数据的 JSON Schema（供编辑器实时校验）。"""

@@ -19,7 +19,7 @@ CONFIG_FILE = "perfdoc.toml"
 @dataclass
 class Config:
     money_unit: str = "元"  # 元 (Shanghai) or 万元 (Ministry of Finance)
-    amount_places: int = 2  # decimals printed for amounts (万元 forms often use 4)
+    amount_places: int | None = None  # decimals printed for amounts; by default 2 for 元 and 4 for 万元
     goal_label: str = "预算目标"  # or 预期目标 (Ministry of Finance)
     execution_weight: Decimal = Decimal(10)  # 分值 of the 预算执行率 row
     grade_bands: dict[str, Decimal] = field(
@@ -31,6 +31,12 @@ class Config:
     build_dir: str = "build"
     templates_dir: str = "templates"
     root: Path = field(default_factory=Path.cwd)  # the folder holding the config file
+
+    def places(self, money_unit: str | None = None) -> int:
+        """Decimals to print for amounts of a form in money_unit (the configured unit when None)."""
+        if self.amount_places is not None:
+            return self.amount_places
+        return 4 if (money_unit or self.money_unit) == "万元" else 2
 
     def grade(self, total: Decimal) -> str:
         for name, floor in sorted(self.grade_bands.items(), key=lambda kv: kv[1], reverse=True):
@@ -97,7 +103,7 @@ def _coerce(path: Path | None, key: str, value: object, default: object) -> obje
             if isinstance(value, bool):
                 raise TypeError
             return Decimal(str(value))
-        if isinstance(default, int):
+        if default is None or isinstance(default, int):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError
             return value

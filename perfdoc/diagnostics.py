@@ -43,6 +43,9 @@ CATALOGUE: dict[str, Code] = {
         Code("PD108", E, "空文件"),
         Code("PD109", E, "不支持的 YAML 特性（标签、锚点、别名）"),
         Code("PD110", E, "无法读取文件"),
+        Code("PD111", E, "不是有效的 .docx 文件"),
+        Code("PD112", E, "docx 文件过大（压缩炸弹或超大表格）"),
+        Code("PD113", E, "docx 中没有找到自评表"),
         # Shape of the data
         Code("PD201", E, "缺少必填字段"),
         Code("PD202", E, "字段类型错误"),

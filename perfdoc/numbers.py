@@ -51,9 +51,11 @@ def parse_decimal(raw: str, *, percent: bool = False) -> Decimal | None:
 
 
 def fmt_amount(value: Decimal | None, places: int = 2) -> str:
-    """7295544 → 7,295,544.00; None → —."""
+    """7295544 → 7,295,544.00; None → —. Never drops a digit the author wrote: 729.5545 stays."""
     if value is None:
         return "—"
+    written = -int(value.normalize().as_tuple().exponent)
+    places = max(places, written)
     q = Decimal(1).scaleb(-places)
     return f"{value.quantize(q, rounding=ROUND_HALF_UP):,.{places}f}"
 

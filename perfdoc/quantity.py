@@ -85,6 +85,8 @@ ACHIEVED_WORDS = {
     "已实现",
 }
 PARTIAL_WORDS = {"部分达成", "部分完成", "基本达成", "基本完成", "部分实现", "基本实现", "基本符合", "基本满足"}
+PARTIAL_PREFIXES = ("部分", "基本", "部分地", "初步")
+MISSED_PREFIXES = ("未", "没有", "未能", "不")
 MISSED_WORDS = {"未达成", "未完成", "未达到", "不符合", "未实现", "否", "没有完成"}
 
 # Reverse indicators written without ≤ (a bare `1%` target on 投诉率 means "at most").

@@ -77,6 +77,13 @@ TOP_FIELDS = [
     FieldSpec("department", "主管部门", "text", "主管部门（预算主管部门）"),
     FieldSpec("unit", "实施单位", "text", "项目实施单位"),
     FieldSpec(
+        "money_unit",
+        "金额单位",
+        "choice",
+        "本表金额的单位：元 或 万元；不填时取配置 money_unit",
+        choices=("元", "万元"),
+    ),
+    FieldSpec(
         "stage",
         "阶段",
         "choice",

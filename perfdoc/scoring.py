@@ -15,7 +15,9 @@ from .model import ACHIEVED, ASSESSMENT, MISSED, PARTIAL, REVERSE, Assessment, I
 from .numbers import HUNDRED, ZERO, round2
 from .quantity import (
     ACHIEVED_WORDS,
+    MISSED_PREFIXES,
     MISSED_WORDS,
+    PARTIAL_PREFIXES,
     PARTIAL_WORDS,
     REVERSE_NAME_HINTS,
     Quantity,
@@ -133,6 +135,12 @@ def infer_band(target: str | None, actual: str | None) -> str | None:
     for band, vocabulary in ((ACHIEVED, ACHIEVED_WORDS), (PARTIAL, PARTIAL_WORDS), (MISSED, MISSED_WORDS)):
         if words in vocabulary:
             return band
+    if target is not None:
+        # 部分提升 / 基本规范 / 未提升 against 提升, 规范: the actual says how much of the target was met.
+        goal = normalize_words(target)
+        for band, prefixes in ((PARTIAL, PARTIAL_PREFIXES), (MISSED, MISSED_PREFIXES)):
+            if any(words == prefix + goal for prefix in prefixes):
+                return band
     return None
 
 

@@ -274,7 +274,7 @@ def indicator_table(doc) -> None:
     put(total.cells[0].merge(total.cells[5]), "总分")
     put(total.cells[6], "{{ total_weight }}")
     put(total.cells[7], "{{ total_score }}")
-    put(total.cells[8], "")
+    put(total.cells[8], "{% if grade %}等级：{{ grade }}{% endif %}")
 
 
 def main() -> None:

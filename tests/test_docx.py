@@ -114,7 +114,7 @@ def test_every_label_and_value_in_its_cell(seed_build, seed_reports, project):
         assert cells[4:6] == [ind.target, ind.actual]
         assert Decimal_(cells[6]) == ind.weight and Decimal_(cells[7]) == r.score
         assert cells[8] == (ind.deviation_reason or "无偏差")
-    assert texts(indicators.rows[-1])[-4:] == ["总分", "100", SEED_TOTALS[project], ""]
+    assert texts(indicators.rows[-1])[-4:] == ["总分", "100", SEED_TOTALS[project], "等级：优"]
 
 
 def Decimal_(text: str):

@@ -49,7 +49,9 @@ def test_parse_decimal_rejects(raw):
 def test_formats_as_on_the_form():
     assert fmt_amount(Decimal("7295544")) == "7,295,544.00"
     assert fmt_amount(None) == "—"
-    assert fmt_amount(Decimal("729.55445"), 4) == "729.5545"
+    assert fmt_amount(Decimal("729.55445"), 4) == "729.55445"  # never drops a written digit
+    assert fmt_amount(Decimal("120.0000"), 4) == "120.0000"
+    assert fmt_amount(Decimal("7295544.10"), 2) == "7,295,544.10"
     assert fmt_rate(Decimal("99.9389")) == "99.94%"
     assert fmt_score(Decimal("9.99")) == "9.99"
     assert fmt_score(Decimal("10.00")) == "10"

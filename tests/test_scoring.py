@@ -155,3 +155,11 @@ def test_derived_total_row_from_parts():
     res = score(a, Config())
     assert a.funds.total.budget == D("500") and "budget" in a.funds.total.derived
     assert res.execution_rate == D("90.00") and res.total_score == D("99.00")
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "band"),
+    [("提升", "部分提升", PARTIAL), ("规范", "基本规范", PARTIAL), ("提升", "未提升", MISSED)],
+)
+def test_qualitative_band_from_prefixed_target(target, actual, band):
+    assert infer_band(target, actual) == band

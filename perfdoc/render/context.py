@@ -62,7 +62,7 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
 
 def form_context(result: Result, config: Config) -> dict[str, Any]:
     a: Assessment = result.assessment
-    places = config.amount_places
+    places = config.places(a.money_unit)
     funds: dict[str, Any] = {
         name: {column: fmt_amount(row.amount(column), places) for column in FUNDING_COLUMNS}
         for name, row in a.funds.rows.items()
@@ -78,7 +78,7 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         "department": a.department or "",
         "unit": a.unit or "",
         "stage": a.stage_label,
-        "money_unit": config.money_unit,
+        "money_unit": a.money_unit or config.money_unit,
         "goal_label": config.goal_label,
         "funds": funds,
         "goal_markdown": a.goal.text if a.goal else "",

@@ -33,7 +33,7 @@ class RuleContext:
         return Diagnostic.make(code, message, fld, self.at(node, name)).with_path(self.raw.path)
 
     def amount(self, value: Decimal | None) -> str:
-        return fmt_amount(value, self.config.amount_places)
+        return fmt_amount(value, self.config.places(self.assessment.money_unit))
 
     @staticmethod
     def num(value: Decimal | None) -> str:

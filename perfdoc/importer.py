@@ -1,0 +1,631 @@
+"""`perfdoc import`: filled-in official forms (.docx) → perfdoc sources, keeping every figure and sentence.
+
+Real forms vary by province: columns are found by their labels, never by position; merged cells are read
+through python-docx's grid (a merged cell repeats over every grid cell it covers); several forms may share
+one document and one form may be split over two tables. Typed 执行率, 得分 and 总分 are kept as typed, so
+that ``perfdoc check`` shows an archived form's own arithmetic errors instead of silently correcting them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostic, Position, SourceError
+from .load import RawPath
+from .numbers import EMPTY_MARKS, parse_decimal
+from .quantity import COMPARATORS
+from .schema import HIERARCHY
+
+MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real form is < 1 MB unpacked; more is a zip bomb or not a form
+MAX_MEMBERS = 2000
+MAX_TABLE_ROWS = 5000
+MAX_GRID_CELLS = 100_000
+
+
+class DocxImportError(SourceError):
+    def __init__(self, path: str, code: str, message: str):
+        super().__init__([Diagnostic.make(code, message, "", Position(1, 1)).with_path(path)])
+
+
+# -- reading the document safely ---------------------------------------------------------------------------
+
+
+def read_docx(path: Path, display: str) -> Any:
+    """A python-docx Document, after refusing what is not a reasonable .docx."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DocxImportError(display, "PD110", f"无法读取文件：{exc.strerror or exc}") from None
+    return open_docx_bytes(data, display)
+
+
+def open_docx_bytes(data: bytes, display: str) -> Any:
+    from docx import Document
+
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise DocxImportError(
+            display, "PD111", "不是 .docx 文件（Word 2007 及以后的格式）；旧版 .doc 请先在 Word 中另存为 .docx"
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS:
+                raise DocxImportError(display, "PD112", f"压缩包内文件过多（{len(infos)} 个），拒绝读取")
+            if "word/document.xml" not in zf.namelist():
+                raise DocxImportError(display, "PD111", "压缩包中没有 word/document.xml，不是 Word 文档")
+            total = 0
+            for info in infos:  # stream every member: a header may lie about its size
+                with zf.open(info) as fh:
+                    while chunk := fh.read(1 << 20):
+                        total += len(chunk)
+                        if total > MAX_UNCOMPRESSED:
+                            raise DocxImportError(
+                                display,
+                                "PD112",
+                                f"解压后超过 {MAX_UNCOMPRESSED // (1024 * 1024)} MB（压缩炸弹或并非自评表），拒绝读取",
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, NotImplementedError) as exc:
+        raise DocxImportError(display, "PD111", f"docx 文件已损坏：{exc}") from None
+    try:
+        return Document(io.BytesIO(data))
+    except Exception as exc:  # python-docx raises many kinds for malformed packages
+        raise DocxImportError(display, "PD111", f"docx 文件无法解析：{type(exc).__name__}: {exc}") from None
+
+
+# -- labels -------------------------------------------------------------------------------------------------
+
+_DECORATION = re.compile(r"[（(]\s*[\d.]+\s*分?\s*[）)]|[（(]\s*[A-Za-z/]+\s*[）)]")
+_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])")
+
+
+def norm(text: str) -> str:
+    """A label as compared: NFKC, no white space, no decoration (产出指标(50分) → 产出指标, 指标1: → '')."""
+    s = unicodedata.normalize("NFKC", text)
+    s = re.sub(r"\s+", "", s)
+    s = s.strip("[]【】〔〕<>《》:：")
+    s = _DECORATION.sub("", s)
+    s = _PREFIX.sub("", s)
+    return s.strip("[]【】〔〕:：")
+
+
+def is_empty(text: str) -> bool:
+    return norm(text) in EMPTY_MARKS or norm(text) in ("无偏差",)
+
+
+YEAR = re.compile(r"(19|20)\d{2}(?=\s*年)")
+
+
+# -- the table grid -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    col: int  # grid column, 1-based
+    text: str
+    label: str
+    markdown: str
+
+
+@dataclass
+class Row:
+    number: int  # table row number in the document, 1-based, counted over all tables
+    table: int
+    cells: list[Cell]  # one per distinct cell, in grid order
+    grid: dict[int, Cell] = field(default_factory=dict)  # every grid column → its (possibly merged) cell
+
+    def at(self, col: int | None) -> str:
+        if col is None or col not in self.grid:
+            return ""
+        return self.grid[col].text
+
+    def labels(self) -> list[str]:
+        return [c.label for c in self.cells]
+
+    @property
+    def blank(self) -> bool:
+        return all(not c.label for c in self.cells)
+
+
+@dataclass
+class Block:
+    kind: str  # "paragraph" or "row"
+    text: str = ""
+    row: Row | None = None
+
+
+def body_blocks(doc: Any, display: str) -> list[Block]:
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    blocks: list[Block] = []
+    rows_seen = 0
+    table_no = 0
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            blocks.append(Block("paragraph", Paragraph(child, doc).text))
+        elif tag == "tbl":
+            table_no += 1
+            table = Table(child, doc)
+            n_rows, n_cols = len(table._tbl.tr_lst), table._column_count
+            if rows_seen + n_rows > MAX_TABLE_ROWS or n_rows * n_cols > MAX_GRID_CELLS:
+                raise DocxImportError(
+                    display, "PD112", f"表格过大（{n_rows} 行 × {n_cols} 列），不像是自评表，拒绝读取"
+                )
+            cells = table._cells  # the grid once: python-docx's row.cells recomputes it for every row
+            for r in range(n_rows):
+                rows_seen += 1
+                grid: dict[int, Cell] = {}
+                distinct: list[Cell] = []
+                seen: dict[int, Cell] = {}
+                for c in range(n_cols):
+                    cell = cells[r * n_cols + c]
+                    key = id(cell._tc)
+                    if key not in seen:
+                        text = cell.text.strip()
+                        seen[key] = Cell(col=c + 1, text=text, label=norm(text), markdown=cell_markdown(cell))
+                        distinct.append(seen[key])
+                    grid[c + 1] = seen[key]
+                blocks.append(Block("row", row=Row(rows_seen, table_no, distinct, grid)))
+    return blocks
+
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]])")
+_MD_LINE_START = re.compile(r"^([#>+\-=|~]|\d+[.)](?=\s|$))")
+
+
+def escape_markdown(text: str) -> str:
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+
+
+def cell_markdown(cell: Any) -> str:
+    """A cell's paragraphs as Markdown: bold and italic runs kept, bullets as list items."""
+    paragraphs = []
+    for p in cell.paragraphs:
+        spans: list[tuple[bool, bool, str]] = []  # neighbouring runs of one style join into one span
+        for run in p.runs:
+            style = (bool(run.bold), bool(run.italic))
+            if spans and spans[-1][:2] == style:
+                spans[-1] = (*style, spans[-1][2] + run.text)
+            else:
+                spans.append((*style, run.text))
+        parts = []
+        for bold, italic, text in spans:
+            md = escape_markdown(text).replace("\n", "  \n")
+            core = md.strip()
+            if core and (bold or italic):
+                mark = "***" if bold and italic else "**" if bold else "*"
+                md = md.replace(core, f"{mark}{core}{mark}", 1)
+            parts.append(md)
+        md = "".join(parts).strip()
+        if md.startswith("• "):
+            md = "- " + md[2:]
+        if md:
+            paragraphs.append(md)
+    return "\n\n".join(paragraphs)
+
+
+# -- recognising the parts of a form ------------------------------------------------------------------------
+
+FUND_COLUMNS = [  # (field, label test) in the order tried
+    ("initial_budget", lambda s: "年初预算" in s or s == "预算数(年初)"),
+    ("budget", lambda s: "全年预算" in s or s in ("预算数", "调整后预算数", "全年预算数")),
+    ("executed", lambda s: "执行数" in s or "实际支出" in s),
+    ("weight", lambda s: s == "分值"),
+    ("rate", lambda s: "执行率" in s),
+    ("score", lambda s: s == "得分"),
+]
+FUND_ROWS = [
+    ("carryover", lambda s: "结转" in s),
+    ("other", lambda s: "其他资金" in s),
+    ("appropriation", lambda s: "财政拨款" in s),
+    ("total", lambda s: "资金总额" in s or s in ("合计", "总计")),
+]
+FUND_ROW_LABELS = {
+    "total": "年度资金总额",
+    "appropriation": "当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+GOAL_LABELS = {"预算目标", "预期目标", "年初设定目标", "年度目标", "绩效目标", "年度绩效目标", "总体目标"}
+OUTCOME_LABELS = {
+    "实际完成情况",
+    "完成情况综述",
+    "实际完成",
+    "全年实际完成情况",
+    "年度总体目标完成情况",
+    "目标完成情况",
+    "总体目标完成情况",
+    "全年完成情况",
+}
+INDICATOR_COLUMNS = [
+    ("category", lambda s: s == "一级指标"),
+    ("subcategory", lambda s: s == "二级指标"),
+    ("name", lambda s: s in ("三级指标", "指标名称", "三级指标名称")),
+    ("nature", lambda s: s in ("指标性质", "指标方向", "比较符")),
+    ("unit", lambda s: s in ("度量单位", "计量单位", "单位")),
+    ("target", lambda s: s in ("年度指标值", "指标值", "预期指标值", "年度目标值", "目标值", "年初目标值", "预期值")),
+    ("actual", lambda s: s in ("实际完成值", "全年实际值", "实际值", "完成值", "全年完成值", "实际完成情况")),
+    ("weight", lambda s: s == "分值" or s == "权重"),
+    ("score", lambda s: s == "得分"),
+    ("reason", lambda s: "原因" in s or "改进措施" in s),
+]
+TOTAL_LABELS = {"总分", "合计", "总计", "总分值", "综合得分"}
+GRADE_WORDS = {"优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "及格", "不及格"}
+
+
+def match_columns(row: Row, table: list[tuple[str, Any]]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for cell in row.cells:
+        for name, test in table:
+            if name not in found and cell.label and test(cell.label):
+                found[name] = cell.col
+                break
+    return found
+
+
+def row_has(row: Row, labels: set[str]) -> Cell | None:
+    return next((c for c in row.cells if c.label in labels), None)
+
+
+def is_funds_header(row: Row) -> dict[str, int] | None:
+    cols = match_columns(row, FUND_COLUMNS)
+    money = {"initial_budget", "budget", "executed"} & set(cols)
+    return cols if len(money) >= 2 and "executed" in cols else None
+
+
+def is_indicator_header(row: Row) -> dict[str, int] | None:
+    cols = match_columns(row, INDICATOR_COLUMNS)
+    return cols if "name" in cols and ({"target", "actual", "weight"} & set(cols)) else None
+
+
+def fund_row_kind(row: Row) -> str | None:
+    for cell in row.cells:
+        for kind, test in FUND_ROWS:
+            if cell.label and test(cell.label):
+                return kind
+    return None
+
+
+# -- one form -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedForm:
+    source: str
+    index: int  # 1-based within the document
+    first_row: int
+    data: dict[str, Any] = field(default_factory=dict)
+    goal: str = ""
+    outcome: str = ""
+    origins: dict[RawPath, tuple[int, int]] = field(default_factory=dict)  # raw path → (row, col) in the .docx
+
+    @property
+    def project(self) -> str:
+        return str(self.data.get("项目名称", ""))
+
+    @property
+    def year(self) -> int | None:
+        y = self.data.get("年度")
+        return int(y) if y else None
+
+    def markdown(self, comment: bool = True) -> str:
+        import yaml
+
+        class Dumper(yaml.SafeDumper):
+            pass
+
+        Dumper.add_representer(
+            Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", format(v, "f"), style=None)
+        )
+        body = yaml.dump(
+            self.data,
+            Dumper=Dumper,
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=False,
+            width=1_000_000,
+            indent=2,
+        )
+        body = re.sub(r"'(-?\d+(?:\.\d+)?)'", r"\1", body)  # plain numbers read back the same; no quotes needed
+        head = f"# 由 perfdoc import 自 {self.source} 第 {self.index} 张表导入\n" if comment else ""
+        return f"---\n{head}{body}---\n\n## 预算目标\n\n{self.goal}\n\n## 实际完成情况\n\n{self.outcome}\n".replace(
+            "\n\n\n\n", "\n\n"
+        )
+
+
+class _FormReader:
+    def __init__(self, form: ImportedForm, year: int | None):
+        self.form = form
+        self.data: dict[str, Any] = {}
+        if year:
+            self.data["年度"] = year
+        self.funds: dict[str, Any] = {}
+        self.fund_cols: dict[str, int] | None = None
+        self.ind_cols: dict[str, int] | None = None
+        self.goal_cols: tuple[int | None, int | None] | None = None
+        self.indicators: dict[str, dict[str, list[dict[str, Any]]]] = {}
+        self.category = self.subcategory = ""
+        self.money_unit: str | None = None
+        self.state = "head"
+
+    def origin(self, path: RawPath, row: Row, col: int | None) -> None:
+        self.form.origins[path] = (row.number, col or 1)
+
+    def value_after(self, row: Row, label_cell: Cell) -> Cell | None:
+        later = [c for c in row.cells if c.col > label_cell.col]
+        return later[0] if later else None
+
+    def take_head(self, row: Row) -> None:
+        """项目名称 / 主管部门 / 实施单位, and the 金额单位 of the 项目资金 label."""
+        for key, labels in (
+            ("项目名称", {"项目名称"}),
+            ("主管部门", {"主管部门", "预算主管部门", "主管单位"}),
+            ("实施单位", {"实施单位", "项目实施单位", "执行单位"}),
+        ):
+            for cell in row.cells:
+                if cell.label in labels:
+                    value = self.value_after(row, cell)
+                    if value is not None and value.label not in labels:
+                        self.data[key] = " ".join(value.text.split())
+                        self.origin((key,), row, value.col)
+        for cell in row.cells:
+            if "项目资金" in cell.label or "资金情况" in cell.label:
+                self.money_unit = "万元" if "万元" in cell.label else "元" if "元" in cell.label else self.money_unit
+
+    def feed(self, row: Row) -> bool:
+        """Read one row; False when the row ends the form (its 总分 row was read)."""
+        if row.blank:
+            return True
+        self.take_head(row)
+        funds_header = is_funds_header(row)
+        if funds_header:
+            self.fund_cols = funds_header
+            self.state = "funds"
+            return True
+        ind_header = is_indicator_header(row)
+        if ind_header:
+            if self.ind_cols is None:
+                self.ind_cols = ind_header
+            else:  # a second header row (指标性质 / 指标值 / 度量单位 under 年度指标值), or one repeated on a new page
+                self.ind_cols.update({k: v for k, v in ind_header.items() if k not in self.ind_cols or k == "target"})
+            self.state = "indicators"
+            return True
+        if self.state == "indicators" and self.ind_cols and self.extend_indicator_header(row):
+            return True
+        goal_cell, outcome_cell = row_has(row, GOAL_LABELS), row_has(row, OUTCOME_LABELS)
+        if goal_cell or outcome_cell:
+            self.goal_cols = (goal_cell.col if goal_cell else None, outcome_cell.col if outcome_cell else None)
+            self.state = "goal"
+            return True
+        total_cell = row_has(row, TOTAL_LABELS)
+        if total_cell and self.state == "indicators":
+            self.take_total(row, total_cell)
+            return False
+        if self.state == "funds" and self.fund_cols:
+            kind = fund_row_kind(row)
+            if kind:
+                self.take_fund_row(row, kind)
+                return True
+        if self.state == "goal" and self.goal_cols:
+            self.take_goal_texts(row)
+            return True
+        if self.state == "indicators" and self.ind_cols:
+            self.take_indicator(row)
+        return True
+
+    def extend_indicator_header(self, row: Row) -> bool:
+        sub = match_columns(row, INDICATOR_COLUMNS)
+        if sub and not ({"name"} & set(sub)) and ({"nature", "unit", "target"} & set(sub)):
+            assert self.ind_cols is not None
+            self.ind_cols.update(sub)
+            return True
+        return False
+
+    def take_fund_row(self, row: Row, kind: str) -> None:
+        assert self.fund_cols is not None
+        label = FUND_ROW_LABELS[kind]
+        values: dict[str, Any] = {}
+        for name, column in (("initial_budget", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数")):
+            col = self.fund_cols.get(name)
+            amount = amount_of(row.at(col))
+            if amount is not None:
+                values[column] = amount
+                self.origin(("项目资金", label, column), row, col)
+        self.funds[label] = values
+        if kind == "total":
+            for name, key in (("weight", "分值"), ("rate", "执行率"), ("score", "得分")):
+                col = self.fund_cols.get(name)
+                text = row.at(col)
+                number = amount_of(text.rstrip("%％")) if text else None
+                if number is not None:
+                    self.funds[key] = f"{number}%" if name == "rate" else number
+                    self.origin(("项目资金", key), row, col)
+
+    def take_goal_texts(self, row: Row) -> None:
+        assert self.goal_cols is not None
+        goal_col, outcome_col = self.goal_cols
+        for col, attr in ((goal_col, "goal"), (outcome_col, "outcome")):
+            if col is not None and col in row.grid and row.grid[col].markdown and not getattr(self.form, attr):
+                setattr(self.form, attr, row.grid[col].markdown)
+        self.goal_cols = None  # the texts are one row
+
+    def take_indicator(self, row: Row) -> None:
+        cols = self.ind_cols
+        assert cols is not None
+        name = " ".join(row.at(cols["name"]).split())
+        if not name or norm(name) in ("三级指标", "指标名称"):
+            return
+        category = canonical_category(row.at(cols.get("category"))) or self.category
+        sub = canonical_subcategory(row.at(cols.get("subcategory"))) or self.subcategory
+        if not category and sub:
+            category = next((c for c, subs in HIERARCHY.items() if sub in subs), "")
+        self.category, self.subcategory = category, sub
+        item: dict[str, Any] = {"三级指标": name}
+        subs = self.indicators.setdefault(category or "（未写一级指标）", {})
+        items = subs.setdefault(sub or "（未写二级指标）", [])
+        path: RawPath = ("绩效指标", category or "（未写一级指标）", sub or "（未写二级指标）", len(items))
+        self.origin(path, row, cols["name"])
+        self.origin((*path, "三级指标"), row, cols["name"])
+        target = compose_target(row.at(cols.get("nature")), row.at(cols.get("target")), row.at(cols.get("unit")))
+        actual = compose_actual(row.at(cols.get("actual")), row.at(cols.get("unit")))
+        for key, value, col in (("年度指标值", target, cols.get("target")), ("实际完成值", actual, cols.get("actual"))):
+            if value:
+                item[key] = value
+                self.origin((*path, key), row, col)
+        for key, name_ in (("分值", "weight"), ("得分", "score")):
+            number = amount_of(row.at(cols.get(name_)).rstrip("分"))
+            if number is not None:
+                item[key] = number
+                self.origin((*path, key), row, cols.get(name_))
+        reason = row.at(cols.get("reason"))
+        if reason and not is_empty(reason):
+            item["偏差原因分析及改进措施"] = reason.strip()
+            self.origin((*path, "偏差原因分析及改进措施"), row, cols.get("reason"))
+        items.append(item)
+
+    def take_total(self, row: Row, label: Cell) -> None:
+        cols = self.ind_cols or {}
+        score_col = cols.get("score")
+        typed = amount_of(row.at(score_col)) if score_col else None
+        if typed is None:
+            numbers = [amount_of(c.text) for c in row.cells if c.col > label.col]
+            numbers = [n for n in numbers if n is not None]
+            typed = numbers[-1] if numbers else None
+        if typed is not None:
+            self.data["总分"] = typed
+            self.origin(("总分",), row, score_col or label.col)
+        for cell in row.cells:
+            word = norm(cell.text).removeprefix("等级").strip(":：")
+            if word in GRADE_WORDS and cell.col > label.col:
+                self.data["等级"] = word
+                self.origin(("等级",), row, cell.col)
+
+    def result(self) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for key in ("年度", "项目名称", "主管部门", "实施单位"):
+            if key in self.data:
+                data[key] = self.data[key]
+        if self.money_unit == "万元":
+            data["金额单位"] = "万元"
+        if self.funds:
+            funds = {label: self.funds.get(label, {}) for label in FUND_ROW_LABELS.values()}
+            for key in ("分值", "执行率", "得分"):
+                if key in self.funds:
+                    funds[key] = self.funds[key]
+            data["项目资金"] = funds
+        if self.indicators:
+            data["绩效指标"] = self.indicators
+        for key in ("总分", "等级"):
+            if key in self.data:
+                data[key] = self.data[key]
+        return data
+
+
+def amount_of(text: str) -> Decimal | None:
+    cleaned = unicodedata.normalize("NFKC", text or "").replace(" ", "").replace("\u00a0", "")
+    cleaned = cleaned.removesuffix("元").removesuffix("万")
+    try:
+        return parse_decimal(cleaned)
+    except ValueError:
+        return None
+
+
+def canonical_category(text: str) -> str:
+    label = norm(text)
+    if not label:
+        return ""
+    if label in HIERARCHY:
+        return label
+    if label + "指标" in HIERARCHY:
+        return label + "指标"
+    return label
+
+
+def canonical_subcategory(text: str) -> str:
+    label = norm(text)
+    if not label:
+        return ""
+    known = {s for subs in HIERARCHY.values() for s in subs}
+    if label not in known and label + "指标" in known:
+        return label + "指标"
+    return label
+
+
+def compose_target(nature: str, value: str, unit: str) -> str:
+    """指标性质 / 指标值 / 度量单位 in three columns → one target as written on the form (≥400次)."""
+    value = " ".join(value.split())
+    if not nature and not unit:
+        return value
+    n = norm(nature)
+    comparator = n if n in COMPARATORS else ""
+    u = norm(unit)
+    if value and u and not value.endswith(u) and re.fullmatch(r"[\d.,]+", norm(value)):
+        value += u
+    if comparator and not value.startswith(tuple(COMPARATORS)):
+        value = comparator + value
+    return value
+
+
+def compose_actual(value: str, unit: str) -> str:
+    value = " ".join(value.split())
+    u = norm(unit)
+    if value and u and re.fullmatch(r"[\d.,]+", norm(value)):
+        return value + u
+    return value
+
+
+# -- whole documents ------------------------------------------------------------------------------------------
+
+
+def import_document(doc: Any, display: str) -> list[ImportedForm]:
+    blocks = body_blocks(doc, display)
+    forms: list[ImportedForm] = []
+    reader: _FormReader | None = None
+    year: int | None = None
+    for block in blocks:
+        if block.kind == "paragraph":
+            text = unicodedata.normalize("NFKC", block.text)
+            m = YEAR.search(text)
+            if m and ("年度" in text or "自评" in text or len(text) < 20):
+                year = int(m.group(0))
+            continue
+        row = block.row
+        assert row is not None
+        starts = any(c.label == "项目名称" for c in row.cells)
+        if starts:
+            if reader is not None:
+                forms.append(_finish(reader))
+            reader = _FormReader(ImportedForm(display, len(forms) + 1, row.number), year)
+        elif reader is None:
+            m = YEAR.search(unicodedata.normalize("NFKC", " ".join(c.text for c in row.cells)))
+            if m:
+                year = int(m.group(0))
+            continue
+        if not reader.feed(row):
+            forms.append(_finish(reader))
+            reader = None
+    if reader is not None:
+        forms.append(_finish(reader))
+    forms = [f for f in forms if f.data.get("绩效指标") or f.data.get("项目资金")]
+    if not forms:
+        raise DocxImportError(display, "PD113", "文档中没有找到自评表（需要含“项目名称”“三级指标”等标签的表格）")
+    return forms
+
+
+def _finish(reader: _FormReader) -> ImportedForm:
+    reader.form.data = reader.result()
+    return reader.form
+
+
+def import_docx(path: Path, display: str | None = None) -> list[ImportedForm]:
+    shown = display or str(path)
+    return import_document(read_docx(path, shown), shown)
