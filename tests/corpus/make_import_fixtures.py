@@ -12,11 +12,18 @@ python-docx the way other provinces lay them out. Run ``python tests/corpus/make
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from docx import Document
 
 HERE = Path(__file__).parent / "docx"
+FIXED = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
+
+
+def save(doc, name: str) -> None:
+    doc.core_properties.created = doc.core_properties.modified = FIXED  # no clock in the fixtures
+    doc.save(str(HERE / name))
 
 
 def table(doc, rows: list[list[str]], merges: list[tuple[int, int, int, int]] = ()):
@@ -99,7 +106,7 @@ def sichuan() -> None:
     t2 = table(doc, ind, merges=[(6, 0, 6, 3)])
     vmerge_column(t2, 0, 0, 5)
     vmerge_column(t2, 1, 1, 3)
-    doc.save(str(HERE / "sichuan-wanyuan.docx"))
+    save(doc, "sichuan-wanyuan.docx")
 
 
 def split_tables() -> None:
@@ -173,7 +180,7 @@ def split_tables() -> None:
     for col in (1, 2, 3, 7, 8, 9, 10):
         vmerge_column(t2, col, 0, 1)
     vmerge_column(t2, 0, 0, 8)
-    doc.save(str(HERE / "split-tables.docx"))
+    save(doc, "split-tables.docx")
 
 
 def two_forms() -> None:
@@ -261,7 +268,7 @@ def two_forms() -> None:
         vmerge_column(t, 0, 9, 13)
         if k == 0:
             doc.add_page_break()
-    doc.save(str(HERE / "two-forms.docx"))
+    save(doc, "two-forms.docx")
 
 
 def main() -> None:
