@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from .check import FileReport, check_paths
@@ -19,6 +20,7 @@ from .diagnostics import PerfdocError
 from .write import remove_stale, safe_filename, write_atomic
 
 FORMATS = ("docx", "html", "pdf")
+RESERVED_STEMS = {"summary", "index"}
 # In a wheel the templates ship inside the package; in a checkout (and an editable install) they are the
 # top-level templates/ folder beside perfdoc/.
 _HERE = Path(__file__).resolve().parent
@@ -60,6 +62,8 @@ def output_names(reports: list[FileReport]) -> dict[str, str]:
         if a is None or a.year is None:
             continue
         stem = safe_filename(a.project or Path(rep.path).stem)
+        if stem.casefold() in RESERVED_STEMS:
+            stem += "-项目"  # summary.xlsx / summary.docx / index.html belong to perfdoc
         candidate = f"{a.year}/{stem}"
         if candidate.casefold() in taken:
             candidate = f"{a.year}/{stem}-{safe_filename(Path(rep.path).stem)}"
@@ -99,6 +103,7 @@ def build(
         _write_docx(good, config, result)
     if "pdf" in wanted:
         _write_pdf(good, result)
+    result.written += len(write_summaries(result.reports, config, out, word="docx" in wanted))
     if "html" in wanted:
         _write_html(result, config, out)
     if progress:
@@ -113,7 +118,7 @@ def _write_docx(good: list[FileReport], config: Config, result: BuildResult) -> 
     renderer = DocxRenderer(template_path(config, "form.docx"))
     for rep in good:
         assert rep.result is not None
-        result.written += write_atomic(result.outputs[rep.path]["docx"], renderer.render(rep.result, config))
+        result.written += write_atomic(result.outputs[rep.path]["docx"], renderer.render_form(rep.result, config))
 
 
 def _write_pdf(good: list[FileReport], result: BuildResult) -> None:
@@ -141,25 +146,74 @@ def _write_html(result: BuildResult, config: Config, out: Path) -> None:
     from .render.html import HtmlRenderer, IndexEntry
 
     renderer = HtmlRenderer(template_dirs(config), config)
-    entries = []
     for rep in result.reports:
-        outputs = result.outputs.get(rep.path, {})
-        entry = IndexEntry(rep)
-        if "html" in outputs:
-            entry.page = _href(outputs["html"], out)
-            for fmt in ("docx", "pdf"):
-                if fmt in outputs or (outputs["html"].with_suffix(f".{fmt}")).is_file():
-                    setattr(entry, fmt, _href(outputs["html"].with_suffix(f".{fmt}"), out))
-        entries.append(entry)
-    for entry in entries:
-        if entry.page is None:
+        page = result.outputs.get(rep.path, {}).get("html")
+        if page is None:
             continue
-        page = result.outputs[entry.report.path]["html"]
-        local = IndexEntry(
-            entry.report,
-            page=None,
-            docx=_href(page.with_suffix(".docx"), page.parent) if entry.docx else None,
-            pdf=_href(page.with_suffix(".pdf"), page.parent) if entry.pdf else None,
-        )
-        result.written += write_atomic(page, renderer.render_form(local, _href(out / "index.html", page.parent)))
-    result.written += write_atomic(out / "index.html", renderer.render_index(entries))
+        siblings = {fmt: page.with_suffix(f".{fmt}") for fmt in ("docx", "pdf")}
+        links = {fmt: _href(p, page.parent) for fmt, p in siblings.items() if p.is_file()}
+        entry = IndexEntry(rep, docx=links.get("docx"), pdf=links.get("pdf"))
+        result.written += write_atomic(page, renderer.render_form(entry, _href(out / "index.html", page.parent)))
+    result.written += write_index(result.reports, config, out, renderer)
+
+
+def index_entries(reports: list[FileReport], out: Path) -> list[Any]:
+    """What the index links to: the outputs that exist in out/ for each source."""
+    from .render.html import IndexEntry
+
+    names = output_names(reports)
+    entries = []
+    for rep in reports:
+        entry = IndexEntry(rep)
+        name = names.get(rep.path)
+        if name is not None and rep.ok:
+            for fmt, attr in (("html", "page"), ("docx", "docx"), ("pdf", "pdf")):
+                target = out / f"{name}.{fmt}"
+                if target.is_file():
+                    setattr(entry, attr, _href(target, out))
+        entries.append(entry)
+    return entries
+
+
+def write_index(reports: list[FileReport], config: Config, out: Path, renderer: Any = None) -> int:
+    """build/index.html with the summary of every year; returns 1 when it wrote."""
+    from .render.html import HtmlRenderer
+    from .summary import summarize, view, years_of
+
+    renderer = renderer or HtmlRenderer(template_dirs(config), config)
+    summaries = []
+    for year in years_of(reports):
+        v = view(summarize(reports, config, year), config)
+        files = [(label, out / str(year) / f"summary.{ext}") for label, ext in (("Excel", "xlsx"), ("Word", "docx"))]
+        v["files"] = [(label, _href(p, out)) for label, p in files if p.is_file()]
+        summaries.append(v)
+    data = renderer.render_index(index_entries(reports, out), summaries)
+    return int(write_atomic(out / "index.html", data))
+
+
+def write_summaries(reports: list[FileReport], config: Config, out: Path, word: bool) -> list[Path]:
+    """build/<year>/summary.xlsx (and summary.docx) for every year with assessments."""
+    from .render.docx import CompiledDocxTemplate
+    from .render.wordml import CoreProperties
+    from .summary import summarize, view, xlsx_bytes, years_of
+
+    template = CompiledDocxTemplate(template_path(config, "summary.docx")) if word else None
+    written = []
+    for year in years_of(reports):
+        summary = summarize(reports, config, year)
+        target = out / str(year) / "summary.xlsx"
+        write_atomic(target, xlsx_bytes(summary, config))
+        written.append(target)
+        if template is not None:
+            core = CoreProperties(
+                title=f"{year} 年度项目支出绩效自评汇总表",
+                subject="项目支出绩效自评汇总表",
+                creator="perfdoc",
+                keywords=f"绩效自评,{year},汇总",
+                description="由 perfdoc 生成",
+                timestamp=f"{year + 1:04d}-01-01T00:00:00Z",
+            )
+            target = out / str(year) / "summary.docx"
+            write_atomic(target, template.render(view(summary, config), core))
+            written.append(target)
+    return written

@@ -138,6 +138,35 @@ def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Pa
     ctx.exit(1 if result.errors or not result.reports or result.notes else 0)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--year", type=int, help="只汇总这一年度（默认每个年度各一份）")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
+@click.pass_context
+def summary(ctx: click.Context, paths: tuple[Path, ...], year: int | None, out_dir: Path | None) -> None:
+    """项目支出绩效自评汇总表：打印，并写出 build/<年度>/summary.xlsx 与 summary.docx。"""
+    from .build import write_index, write_summaries
+    from .check import check_paths
+    from .summary import summarize, terminal_table, years_of
+
+    cfg = _config(ctx)
+    reports = check_paths(_default_paths(cfg, paths), cfg)
+    years = [year] if year else years_of(reports)
+    if not years or (year and year not in years_of(reports)):
+        click.echo(f"没有{year or ''}{'年度的' if year else ''}自评表可汇总", err=True)
+        ctx.exit(1)
+    out = out_dir or (cfg.root / cfg.build_dir)
+    chosen = [r for r in reports if r.assessment is not None and r.assessment.year in years]
+    for y in years:
+        click.echo(terminal_table(summarize(chosen, cfg, y), cfg))
+        click.echo("")
+    written = write_summaries(chosen, cfg, out, word=True)
+    if (out / "index.html").is_file():
+        write_index(reports, cfg, out)
+    click.echo("写出：" + "、".join(str(p) for p in written))
+    ctx.exit(1 if any(r.errors for r in chosen) else 0)
+
+
 @cli.command(name="import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option(

@@ -31,6 +31,7 @@ from docx.shared import Cm, Pt
 from perfdoc.render.wordml import TBLPR_ORDER, TCPR_ORDER, in_schema_order
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "form.docx"
+SUMMARY_OUT = OUT.with_name("summary.docx")
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "宋体"
@@ -277,6 +278,88 @@ def indicator_table(doc) -> None:
     put(total.cells[8], "{% if grade %}等级：{{ grade }}{% endif %}")
 
 
+def summary_template() -> None:
+    """templates/summary.docx: 项目支出绩效自评汇总表, A4 landscape.
+
+    Placeholders: {{ year }} {{ money_unit }} {{ count }} {{ budget }} {{ executed }} {{ execution_rate }}
+    {{ grades }} {{ deducted }}; rows (no, project, unit, budget, executed, execution_rate, total_score, grade,
+    deductions, warnings); excluded (source, errors).
+    """
+    doc = Document()
+    doc_defaults(doc)
+    make_styles(doc)
+    page_setup(doc)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    title.style = "表名"
+    title.add_run("{{ year }} 年度项目支出绩效自评汇总表")
+    doc.add_paragraph("金额单位：{{ money_unit }}", style="年度")
+    widths = [1.1, 5.0, 3.6, 2.9, 2.9, 1.8, 1.4, 1.2, 4.6, 1.2]
+    t = new_table(doc, widths, 5, "perfdoc:汇总")
+    header, loop_start, data, loop_end, total = t.rows
+    row_props(header, header=True)
+    for row in (loop_start, data, loop_end, total):
+        row_props(row)
+    for i, label in enumerate(
+        ["序号", "项目名称", "实施单位", "全年预算数", "全年执行数", "执行率", "总分", "等级", "扣分情况", "警告"]
+    ):
+        put(header.cells[i], label)
+    put(loop_start.cells[0].merge(loop_start.cells[9]), "{%tr for row in rows %}", align="left")
+    put(loop_end.cells[0].merge(loop_end.cells[9]), "{%tr endfor %}", align="left")
+    for i, name in enumerate(
+        [
+            "no",
+            "project",
+            "unit",
+            "budget",
+            "executed",
+            "execution_rate",
+            "total_score",
+            "grade",
+            "deductions",
+            "warnings",
+        ]
+    ):
+        put(
+            data.cells[i],
+            f"{{{{ row.{name} }}}}",
+            align="left" if name in ("project", "unit", "deductions") else "center",
+        )
+    put(total.cells[0], "合计")
+    put(total.cells[1].merge(total.cells[2]), "{{ count }} 个项目")
+    put(total.cells[3], "{{ budget }}")
+    put(total.cells[4], "{{ executed }}")
+    put(total.cells[5], "{{ execution_rate }}")
+    put(total.cells[6].merge(total.cells[7]), "")
+    put(total.cells[8], "共扣 {{ deducted }} 分", align="left")
+    put(total.cells[9], "")
+    doc.add_paragraph("等级分布：{{ grades }}")
+    doc.add_paragraph("{%p for item in excluded %}")
+    doc.add_paragraph("未纳入（有 {{ item.errors }} 个错误）：{{ item.source }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.add_paragraph("执行率合计 = Σ全年执行数 ÷ Σ全年预算数。")
+    finish(doc, "项目支出绩效自评汇总表", SUMMARY_OUT)
+
+
+def finish(doc, title: str, out: Path) -> None:
+    core = doc.core_properties
+    core.author = core.last_modified_by = "perfdoc"
+    core.created = core.modified = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)  # reproducible
+    core.revision = 1
+    core.title = title
+    # No braces here: docxtpl renders core properties as templates too.
+    core.comments = "perfdoc 模板：可在 Word、WPS、LibreOffice 中修改字体、页边距、加徽标；勿删除占位符"
+    package_rels = doc.part.package.rels
+    for rid in [rid for rid, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
+        del package_rels[rid]  # python-docx's stock thumbnail shows a page that is not this form
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    print(f"wrote {out}", file=sys.stderr)
+
+
 def main() -> None:
     doc = Document()
     doc_defaults(doc)
@@ -291,19 +374,8 @@ def main() -> None:
     gap.paragraph_format.line_spacing = Pt(2)  # keeps the two tables apart without visible space
     set_fonts(gap.add_run(""), BODY_FONT, 1)
     indicator_table(doc)
-    core = doc.core_properties
-    core.author = core.last_modified_by = "perfdoc"
-    core.created = core.modified = datetime.datetime(2020, 1, 1, tzinfo=datetime.timezone.utc)  # reproducible
-    core.revision = 1
-    core.title = "财政项目支出绩效自评表"
-    # No braces here: docxtpl renders core properties as templates too.
-    core.comments = "perfdoc 模板：可在 Word、WPS、LibreOffice 中修改字体、页边距、加徽标；勿删除占位符"
-    package_rels = doc.part.package.rels
-    for rid in [rid for rid, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
-        del package_rels[rid]  # python-docx's stock thumbnail shows a page that is not this form
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(OUT))
-    print(f"wrote {OUT}", file=sys.stderr)
+    finish(doc, "财政项目支出绩效自评表", OUT)
+    summary_template()
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from .realtools import browser  # noqa: F401 - one session-wide Chromium for every module that asks for it
+
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 SEED_FILES = {

@@ -59,7 +59,8 @@ def vmerge_spans(table, column: int, first_row: int, last_row: int) -> list[int]
 
 
 def test_outputs_are_named_by_project(seed_build):
-    assert sorted(p.name for p in (seed_build / "2020").iterdir()) == sorted(f"{p}.docx" for p in SEED_TOTALS)
+    names = sorted(p.name for p in (seed_build / "2020").iterdir())
+    assert names == sorted([*(f"{p}.docx" for p in SEED_TOTALS), "summary.docx", "summary.xlsx"])
 
 
 @pytest.mark.parametrize("project", list(SEED_TOTALS))
@@ -172,7 +173,7 @@ def test_two_builds_are_byte_identical(run_cli, tmp_path):
     for name in ("a", "b"):
         assert run_cli("build", CONTENT, "--out", tmp_path / name, "--format", "docx").code == 0
     first, second = sha256_tree(tmp_path / "a"), sha256_tree(tmp_path / "b")
-    assert first == second and len(first) == 3
+    assert first == second and len(first) == 5  # three forms, summary.docx, summary.xlsx
     for p in (tmp_path / "a").rglob("*.docx"):
         with zipfile.ZipFile(p) as zf:
             assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
@@ -207,7 +208,7 @@ def test_escaping_round_trip_every_text_field(run_cli, tmp_path):
     )
     res = run_cli("build", src, "--out", tmp_path / "out", "--format", "docx")
     assert res.code == 0, res.out + res.err
-    [out] = list((tmp_path / "out" / "2021").glob("*.docx"))
+    [out] = [p for p in (tmp_path / "out" / "2021").glob("*.docx") if p.name != "summary.docx"]
     assert out.name == "R&D _x_ {{ 7_7 }} _q_.docx"  # <, >, *, " are not allowed in Windows file names
     doc = Document(str(out))
     info, indicators = doc.tables
@@ -245,7 +246,7 @@ def test_form_with_errors_gets_no_output_and_loses_stale_one(run_cli, seed_copy,
     assert res.code == 1
     assert "PD306" in res.err and "1 份因错误未生成" in res.err
     names = sorted(p.name for p in (out / "2020").iterdir())
-    assert names == ["中国创新创业大赛（上海赛区）.docx", "创业孵化基地运行保障.docx"]
+    assert names == ["summary.docx", "summary.xlsx", "中国创新创业大赛（上海赛区）.docx", "创业孵化基地运行保障.docx"]
     assert not list(out.rglob("*.tmp"))
 
 
@@ -271,7 +272,7 @@ def test_fast_path_matches_docxtpl_plain_render(seed_reports):
     cfg = Config()
     renderer = DocxRenderer(template_path(cfg, "form.docx"))
     rep = seed_reports["创业孵化基地运行保障"]
-    fast = Document(io.BytesIO(renderer.render(rep.result, cfg)))
+    fast = Document(io.BytesIO(renderer.render_form(rep.result, cfg)))
     plain = DocxTemplate(str(template_path(cfg, "form.docx")))
     plain.render(renderer.context(rep.result, cfg), autoescape=True)
     buf = io.BytesIO()

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from .conftest import CONTENT
-from .realtools import browser, pdf_pages  # noqa: F401 - browser is a fixture
+from .realtools import pdf_pages
 
 SEEDS = {
     "创业孵化基地运行保障": ("99.94%", "9.99", "95.99"),
@@ -29,7 +29,7 @@ def site(tmp_path_factory) -> Path:
     return out
 
 
-def open_page(browser, path: Path):  # noqa: F811
+def open_page(browser, path: Path):
     page = browser.new_page()
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
@@ -42,7 +42,7 @@ def open_page(browser, path: Path):  # noqa: F811
     return page, problems
 
 
-def test_index_lists_every_form_and_sorts(browser, site):  # noqa: F811
+def test_index_lists_every_form_and_sorts(browser, site):
     page, problems = open_page(browser, site / "index.html")
     rows = page.locator("#assessments tbody tr")
     assert rows.count() == 3
@@ -68,7 +68,7 @@ def test_index_lists_every_form_and_sorts(browser, site):  # noqa: F811
 
 
 @pytest.mark.parametrize("project", list(SEEDS))
-def test_form_page_shows_the_form(browser, site, project, tmp_path):  # noqa: F811
+def test_form_page_shows_the_form(browser, site, project, tmp_path):
     rate, exec_score, total = SEEDS[project]
     page, problems = open_page(browser, site / "2020" / f"{project}.html")
     assert page.inner_text("#project") == project
@@ -87,7 +87,7 @@ def test_form_page_shows_the_form(browser, site, project, tmp_path):  # noqa: F8
     assert problems == []
 
 
-def test_incubator_banner_shows_the_funding_warning(browser, site):  # noqa: F811
+def test_incubator_banner_shows_the_funding_warning(browser, site):
     page, _ = open_page(browser, site / "2020" / "创业孵化基地运行保障.html")
     banner = page.locator(".banner")
     assert "PD301" in banner.inner_text() and "7,500,000.00" in banner.inner_text()
@@ -95,7 +95,7 @@ def test_incubator_banner_shows_the_funding_warning(browser, site):  # noqa: F81
     assert "PD301" in index.locator("#assessments").inner_html()
 
 
-def test_hostile_content_is_inert(browser, run_cli, tmp_path):  # noqa: F811
+def test_hostile_content_is_inert(browser, run_cli, tmp_path):
     hostile = "<script>alert(1)</script> {{ 7*7 }} &amp; <img src=x onerror=alert(2)>"
     src = tmp_path / "h.md"
     q = hostile.replace('"', '\\"')

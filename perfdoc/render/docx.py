@@ -40,7 +40,9 @@ class TemplateError(PerfdocError):
     """The Word template cannot be read or rendered."""
 
 
-class DocxRenderer:
+class CompiledDocxTemplate:
+    """Any docxtpl template, patched and compiled once; ``render`` fills it from a context dict."""
+
     def __init__(self, template: Path):
         import jinja2
         from docxtpl import DocxTemplate
@@ -72,6 +74,30 @@ class DocxRenderer:
         styles = dict(members).get("word/styles.xml", b"")
         self._style_ids = style_ids(styles)
 
+    def render(self, ctx: dict[str, Any], core: CoreProperties) -> bytes:
+        import jinja2
+
+        entries: list[ZipEntry] = []
+        for name in self._order:
+            if name in self._static:
+                entries.append(self._static[name])
+            elif name == CORE_PART:
+                entries.append(ZipEntry.of(name, core_properties_xml(core)))
+            else:
+                try:
+                    xml = self._compiled[name].render(ctx)
+                except jinja2.UndefinedError as exc:
+                    raise TemplateError(f"Word 模板 {self.template} 引用了不存在的变量：{exc.message}") from None
+                xml = self._docxtpl.resolve_listing(xml)
+                if name == "word/document.xml":
+                    xml = apply_vertical_merges(xml)
+                entries.append(ZipEntry.of(name, xml.encode("utf-8")))
+        return zip_bytes(entries)
+
+
+class DocxRenderer(CompiledDocxTemplate):
+    """The 财政项目支出绩效自评表 itself."""
+
     def context(self, result: Result, config: Config) -> dict[str, Any]:
         from markupsafe import Markup
 
@@ -90,26 +116,8 @@ class DocxRenderer:
         ctx["indicators"] = rows
         return ctx
 
-    def render(self, result: Result, config: Config) -> bytes:
-        import jinja2
-
-        ctx = self.context(result, config)
-        entries: list[ZipEntry] = []
-        for name in self._order:
-            if name in self._static:
-                entries.append(self._static[name])
-            elif name == CORE_PART:
-                entries.append(ZipEntry.of(name, core_properties_xml(core_properties(result))))
-            else:
-                try:
-                    xml = self._compiled[name].render(ctx)
-                except jinja2.UndefinedError as exc:
-                    raise TemplateError(f"Word 模板 {self.template} 引用了不存在的变量：{exc.message}") from None
-                xml = self._docxtpl.resolve_listing(xml)
-                if name == "word/document.xml":
-                    xml = apply_vertical_merges(xml)
-                entries.append(ZipEntry.of(name, xml.encode("utf-8")))
-        return zip_bytes(entries)
+    def render_form(self, result: Result, config: Config) -> bytes:
+        return self.render(self.context(result, config), core_properties(result))
 
 
 def _merge_marker(text: str, span: int) -> str:

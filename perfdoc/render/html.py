@@ -76,7 +76,8 @@ class HtmlRenderer:
         ctx["links"] = {"index": index_href, "docx": entry.docx, "pdf": entry.pdf}
         return self._render(self.form_template, ctx)
 
-    def render_index(self, entries: list[IndexEntry], summary: dict[str, Any] | None = None) -> bytes:
+    def render_index(self, entries: list[IndexEntry], summaries: list[dict[str, Any]] | None = None) -> bytes:
+        """summaries: the views of perfdoc.summary.view, each with "files" (label, href) to link."""
         rows = [index_row(e, self.config) for e in entries]
         ctx = {
             "rows": rows,
@@ -88,7 +89,7 @@ class HtmlRenderer:
                 "warnings": sum(e.report.warnings for e in entries),
             },
             "money_unit": self.config.money_unit,
-            "summary": summary,
+            "summaries": summaries or [],
         }
         return self._render(self.index_template, ctx)
 

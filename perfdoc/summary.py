@@ -1,0 +1,341 @@
+"""`perfdoc summary`: every assessment of a year in one 项目支出绩效自评汇总表 (terminal, .xlsx, .docx, HTML).
+
+The overall execution rate is Σ 全年执行数 / Σ 全年预算数, never the mean of the rates. Amounts of forms kept
+in another unit (元 / 万元) are converted to the project's unit before they are added.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .check import FileReport
+from .config import Config
+from .numbers import HUNDRED, ZERO, fmt_amount, fmt_rate, fmt_score, round2
+
+TEN_THOUSAND = Decimal(10000)
+
+
+@dataclass
+class Deduction:
+    indicator: str
+    points: Decimal
+    reason: str
+
+    def __str__(self) -> str:
+        reason = f"（{self.reason}）" if self.reason else ""
+        return f"{self.indicator} −{fmt_score(self.points)}{reason}"
+
+
+@dataclass
+class SummaryRow:
+    source: str
+    project: str
+    unit: str
+    budget: Decimal | None
+    executed: Decimal | None
+    execution_rate: Decimal | None  # percent, 2 places
+    total_score: Decimal | None
+    grade: str
+    deductions: list[Deduction]
+    warnings: int
+
+
+@dataclass
+class Summary:
+    year: int
+    money_unit: str
+    rows: list[SummaryRow] = field(default_factory=list)
+    excluded: list[tuple[str, int]] = field(default_factory=list)  # (source, errors): not summarised
+    grade_names: list[str] = field(default_factory=list)
+
+    @property
+    def budget(self) -> Decimal:
+        return sum((r.budget for r in self.rows if r.budget is not None), ZERO)
+
+    @property
+    def executed(self) -> Decimal:
+        return sum((r.executed for r in self.rows if r.executed is not None), ZERO)
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        return round2(self.executed / self.budget * HUNDRED) if self.budget else None
+
+    @property
+    def grade_counts(self) -> dict[str, int]:
+        counts = Counter(r.grade for r in self.rows)
+        return {g: counts.get(g, 0) for g in self.grade_names}
+
+    @property
+    def deducted(self) -> Decimal:
+        return sum((d.points for r in self.rows for d in r.deductions), ZERO)
+
+
+def _converted(value: Decimal | None, form_unit: str, unit: str) -> Decimal | None:
+    if value is None or form_unit == unit:
+        return value
+    return value * TEN_THOUSAND if form_unit == "万元" else value / TEN_THOUSAND
+
+
+def summarize(reports: list[FileReport], config: Config, year: int) -> Summary:
+    summary = Summary(
+        year=year,
+        money_unit=config.money_unit,
+        grade_names=[g for g, _ in sorted(config.grade_bands.items(), key=lambda kv: -kv[1])],
+    )
+    for rep in reports:
+        a = rep.assessment
+        if a is None or a.year != year:
+            continue
+        if not rep.ok or rep.result is None or rep.result.total_score is None:
+            summary.excluded.append((rep.path, rep.errors))
+            continue
+        res = rep.result
+        form_unit = a.money_unit or config.money_unit
+        deductions = []
+        weight = a.funds.weight or ZERO
+        if res.execution_score is not None and res.execution_score < weight:
+            deductions.append(
+                Deduction("预算执行率", weight - res.execution_score, f"执行率 {fmt_rate(res.execution_rate)}")
+            )
+        for r in res.indicators:
+            if r.deducted > 0:
+                deductions.append(Deduction(r.indicator.name, r.deducted, r.indicator.deviation_reason or ""))
+        summary.rows.append(
+            SummaryRow(
+                source=rep.path,
+                project=a.project,
+                unit=a.unit,
+                budget=_converted(a.funds.total.budget, form_unit, config.money_unit),
+                executed=_converted(a.funds.total.executed, form_unit, config.money_unit),
+                execution_rate=res.execution_rate,
+                total_score=res.total_score,
+                grade=res.grade or "",
+                deductions=deductions,
+                warnings=rep.warnings,
+            )
+        )
+    summary.rows.sort(key=lambda r: (-(r.total_score or ZERO), r.project))
+    return summary
+
+
+def years_of(reports: list[FileReport]) -> list[int]:
+    return sorted({r.assessment.year for r in reports if r.assessment and r.assessment.year})
+
+
+# -- views -----------------------------------------------------------------------------------------------
+
+
+def view(summary: Summary, config: Config) -> dict[str, Any]:
+    """Formatted figures for the Word and HTML templates."""
+    places = config.places()
+    return {
+        "year": summary.year,
+        "money_unit": summary.money_unit,
+        "rows": [
+            {
+                "no": i,
+                "project": r.project,
+                "unit": r.unit,
+                "budget": fmt_amount(r.budget, places),
+                "executed": fmt_amount(r.executed, places),
+                "execution_rate": fmt_rate(r.execution_rate),
+                "total_score": fmt_score(r.total_score),
+                "grade": r.grade,
+                "deductions": "；".join(str(d) for d in r.deductions) or "无",
+                "warnings": r.warnings,
+            }
+            for i, r in enumerate(summary.rows, start=1)
+        ],
+        "count": len(summary.rows),
+        "budget": fmt_amount(summary.budget, places),
+        "executed": fmt_amount(summary.executed, places),
+        "execution_rate": fmt_rate(summary.execution_rate),
+        "grades": "，".join(f"{g} {n} 个" for g, n in summary.grade_counts.items()),
+        "grade_counts": summary.grade_counts,
+        "deducted": fmt_score(summary.deducted),
+        "excluded": [{"source": s, "errors": e} for s, e in summary.excluded],
+    }
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int, right: bool = False) -> str:
+    gap = " " * max(width - _width(text), 0)
+    return gap + text if right else text + gap
+
+
+def terminal_table(summary: Summary, config: Config) -> str:
+    v = view(summary, config)
+    head = [
+        "序号",
+        "项目名称",
+        "实施单位",
+        f"全年预算数（{v['money_unit']}）",
+        f"全年执行数（{v['money_unit']}）",
+        "执行率",
+        "总分",
+        "等级",
+        "警告",
+        "扣分",
+    ]
+    rows = [
+        [
+            str(r["no"]),
+            r["project"],
+            r["unit"],
+            r["budget"],
+            r["executed"],
+            r["execution_rate"],
+            r["total_score"],
+            r["grade"],
+            str(r["warnings"]),
+            r["deductions"],
+        ]
+        for r in v["rows"]
+    ]
+    rows.append(
+        [
+            "合计",
+            f"{v['count']} 个项目",
+            "",
+            v["budget"],
+            v["executed"],
+            v["execution_rate"],
+            "",
+            "",
+            "",
+            f"共扣 {v['deducted']} 分",
+        ]
+    )
+    numeric = {0, 3, 4, 5, 6, 8}
+    widths = [max(_width(r[i]) for r in [head, *rows[:]]) if i != 9 else 0 for i in range(len(head))]
+    lines = [f"{summary.year} 年度项目支出绩效自评汇总表"]
+    for r in [head, *rows]:
+        cells = [_pad(c, widths[i], right=i in numeric and r is not head) if i != 9 else c for i, c in enumerate(r)]
+        lines.append("  ".join(cells).rstrip())
+    lines.append(f"等级分布：{v['grades']}")
+    for item in v["excluded"]:
+        lines.append(f"未纳入（有 {item['errors']} 个错误）：{item['source']}")
+    return "\n".join(lines)
+
+
+def xlsx_bytes(summary: Summary, config: Config) -> bytes:
+    """The summary as a workbook: numbers as numbers with formats, a frozen header, widths for Chinese text."""
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = f"{summary.year}年度汇总"
+    unit = summary.money_unit
+    places = config.places()
+    amount_format = "#,##0." + "0" * places if places else "#,##0"
+    title = f"{summary.year} 年度项目支出绩效自评汇总表"
+    ws.append([title])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=10)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    head = [
+        "序号",
+        "项目名称",
+        "实施单位",
+        f"全年预算数（{unit}）",
+        f"全年执行数（{unit}）",
+        "执行率",
+        "总分",
+        "等级",
+        "扣分情况",
+        "警告数",
+    ]
+    ws.append(head)
+    thin = Side(style="thin", color="999999")
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="EDEDED")
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for i, r in enumerate(summary.rows, start=1):
+        ws.append(
+            [
+                i,
+                r.project,
+                r.unit,
+                float(r.budget) if r.budget is not None else None,
+                float(r.executed) if r.executed is not None else None,
+                float(r.execution_rate / HUNDRED) if r.execution_rate is not None else None,
+                float(r.total_score) if r.total_score is not None else None,
+                r.grade,
+                "\n".join(str(d) for d in r.deductions) or "无",
+                r.warnings,
+            ]
+        )
+    overall = summary.execution_rate
+    ws.append(
+        [
+            "合计",
+            f"{len(summary.rows)} 个项目",
+            "",
+            float(summary.budget),
+            float(summary.executed),
+            float(overall / HUNDRED) if overall is not None else None,
+            None,
+            "",
+            f"共扣 {fmt_score(summary.deducted)} 分",
+            sum(r.warnings for r in summary.rows),
+        ]
+    )
+    total_row = ws.max_row
+    for cell in ws[total_row]:
+        cell.font = Font(bold=True)
+    for row in ws.iter_rows(min_row=3, max_row=total_row):
+        row[3].number_format = row[4].number_format = amount_format
+        row[5].number_format = "0.00%"
+        row[6].number_format = "0.00"
+        row[8].alignment = Alignment(wrap_text=True, vertical="top")
+        for cell in row:
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    ws.append([])
+    ws.append(["等级", "项目数"])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+    for grade, n in summary.grade_counts.items():
+        ws.append([grade, n])
+    for source, errors in summary.excluded:
+        ws.append([f"未纳入（有 {errors} 个错误）", source])
+    widths = [6, 30, 24, 18, 18, 10, 8, 6, 50, 8]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "C3"  # header and the project names stay in view
+    ws.print_options.horizontalCentered = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.print_title_rows = "2:2"
+    from datetime import datetime
+
+    wb.properties.creator = "perfdoc"
+    wb.properties.title = title
+    wb.properties.created = wb.properties.modified = datetime(summary.year + 1, 1, 1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return deterministic_zip(buf.getvalue())
+
+
+def deterministic_zip(data: bytes) -> bytes:
+    """Re-pack a zip with fixed timestamps, so the same summary gives the same bytes."""
+    import io
+    import zipfile
+
+    from .render.wordml import ZipEntry, zip_bytes
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        entries = [ZipEntry.of(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+    return zip_bytes(entries)
