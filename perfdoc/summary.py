@@ -15,6 +15,7 @@ from typing import Any
 from .check import FileReport
 from .config import Config
 from .numbers import HUNDRED, ZERO, fmt_amount, fmt_rate, fmt_score, round2
+from .render.wordml import repack_zip
 
 TEN_THOUSAND = Decimal(10000)
 
@@ -326,16 +327,4 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
     wb.properties.created = wb.properties.modified = datetime(summary.year + 1, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
-    return deterministic_zip(buf.getvalue())
-
-
-def deterministic_zip(data: bytes) -> bytes:
-    """Re-pack a zip with fixed timestamps, so the same summary gives the same bytes."""
-    import io
-    import zipfile
-
-    from .render.wordml import ZipEntry, zip_bytes
-
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        entries = [ZipEntry.of(info.filename, zf.read(info.filename)) for info in zf.infolist()]
-    return zip_bytes(entries)
+    return repack_zip(buf.getvalue())

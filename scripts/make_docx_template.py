@@ -17,6 +17,7 @@ Placeholders (docxtpl / Jinja2, rendered with autoescape):
 from __future__ import annotations
 
 import datetime
+import io
 import sys
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from perfdoc.render.wordml import TBLPR_ORDER, TCPR_ORDER, in_schema_order
+from perfdoc.render.wordml import TBLPR_ORDER, TCPR_ORDER, in_schema_order, repack_zip
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "form.docx"
 SUMMARY_OUT = OUT.with_name("summary.docx")
@@ -356,7 +357,9 @@ def finish(doc, title: str, out: Path) -> None:
     for rid in [rid for rid, rel in package_rels.items() if rel.reltype.endswith("/thumbnail")]:
         del package_rels[rid]  # python-docx's stock thumbnail shows a page that is not this form
     out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(out))
+    buf = io.BytesIO()
+    doc.save(buf)
+    out.write_bytes(repack_zip(buf.getvalue()))  # fixed zip timestamps: regenerating changes nothing
     print(f"wrote {out}", file=sys.stderr)
 
 

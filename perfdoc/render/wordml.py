@@ -216,3 +216,13 @@ def zip_bytes(entries: list[ZipEntry]) -> bytes:
     directory = b"".join(central)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0)
     return b"".join(local) + directory + end
+
+
+def repack_zip(data: bytes) -> bytes:
+    """Re-pack a zip written by another library with fixed timestamps: same content, same bytes."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        entries = [ZipEntry.of(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+    return zip_bytes(entries)
