@@ -110,9 +110,10 @@ def _report_json(rep: object) -> dict[str, object]:
     help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）",
 )
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认为 CPU 核数）")
 @click.pass_context
-def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Path | None) -> None:
-    """校验并生成自评表：build/<年度>/<项目名称>.docx 等。有错误的表不生成，其余照常生成。"""
+def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Path | None, jobs: int | None) -> None:
+    """校验并生成自评表 build/<年度>/<项目名称>.docx 等；只重新生成有改动的表，有错误的表不生成。"""
     from .build import FORMATS
     from .build import build as run_build
 
@@ -121,21 +122,43 @@ def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Pa
     unknown = [f for f in chosen if f not in FORMATS]
     if unknown or not chosen:
         raise click.UsageError(f"未知格式：{', '.join(unknown) or formats}（可用：{', '.join(FORMATS)}）")
-    result = run_build(_default_paths(cfg, paths), cfg, chosen, out_dir)
-    for rep in result.reports:
-        for d in rep.diagnostics:
+    result = run_build(_default_paths(cfg, paths), cfg, chosen, out_dir, jobs, _progress())
+    for digest in result.digests:
+        for d in digest.diagnostics:
             if d.severity != Severity.INFO:
                 click.echo(d.format(), err=d.severity == Severity.ERROR)
     for note in result.notes:
         click.echo(note, err=True)
-    built = len(result.outputs)
     target = out_dir or (cfg.root / cfg.build_dir)
-    click.echo(f"生成 {built} 份自评表（{'、'.join(chosen)}）到 {target}，写入 {result.written} 个文件")
+    built = sum(1 for d in result.digests if d.ok)
+    click.echo(
+        f"生成 {built} 份自评表（{'、'.join(chosen)}）到 {target}：本次处理 {result.rebuilt} 个有改动的源文件，"
+        f"写入 {result.written} 个文件"
+    )
     if result.skipped:
         click.echo(f"{len(result.skipped)} 份因错误未生成：{'、'.join(result.skipped)}", err=True)
-    if not result.reports:
+    if not result.digests:
         click.echo("没有找到源文件（*.md）", err=True)
-    ctx.exit(1 if result.errors or not result.reports or result.notes else 0)
+    ctx.exit(1 if result.errors or not result.digests or result.notes else 0)
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """A progress bar on a terminal; one plain line per source otherwise (logs, CI)."""
+    stream = sys.stderr
+    tty = stream.isatty()
+
+    def report(done: int, total: int, source: str) -> None:
+        if tty:
+            width = 30
+            filled = width * done // total
+            stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+            if done == total:
+                stream.write("\n")
+            stream.flush()
+        else:
+            stream.write(f"[{done}/{total}] {source}\n")
+
+    return report
 
 
 @cli.command()
@@ -145,26 +168,25 @@ def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Pa
 @click.pass_context
 def summary(ctx: click.Context, paths: tuple[Path, ...], year: int | None, out_dir: Path | None) -> None:
     """项目支出绩效自评汇总表：打印，并写出 build/<年度>/summary.xlsx 与 summary.docx。"""
-    from .build import write_index, write_summaries
-    from .check import check_paths
+    from .build import digests_of, write_index, write_summaries
     from .summary import summarize, terminal_table, years_of
 
     cfg = _config(ctx)
-    reports = check_paths(_default_paths(cfg, paths), cfg)
-    years = [year] if year else years_of(reports)
-    if not years or (year and year not in years_of(reports)):
+    digests = digests_of(_default_paths(cfg, paths), cfg)
+    years = [year] if year else years_of(digests)
+    if not years or (year and year not in years_of(digests)):
         click.echo(f"没有{year or ''}{'年度的' if year else ''}自评表可汇总", err=True)
         ctx.exit(1)
     out = out_dir or (cfg.root / cfg.build_dir)
-    chosen = [r for r in reports if r.assessment is not None and r.assessment.year in years]
+    chosen = [d for d in digests if d.year in years]
     for y in years:
         click.echo(terminal_table(summarize(chosen, cfg, y), cfg))
         click.echo("")
-    written = write_summaries(chosen, cfg, out, word=True)
+    write_summaries(chosen, cfg, out, word=True)
     if (out / "index.html").is_file():
-        write_index(reports, cfg, out)
-    click.echo("写出：" + "、".join(str(p) for p in written))
-    ctx.exit(1 if any(r.errors for r in chosen) else 0)
+        write_index(digests, cfg, out)
+    click.echo("写出：" + "、".join(str(out / str(y) / f"summary.{ext}") for y in years for ext in ("xlsx", "docx")))
+    ctx.exit(1 if any(d.errors for d in chosen) else 0)
 
 
 @cli.command(name="import")

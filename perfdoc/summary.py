@@ -12,23 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .check import FileReport
 from .config import Config
+from .digest import Deduction, Digest
 from .numbers import HUNDRED, ZERO, fmt_amount, fmt_rate, fmt_score, round2
 from .render.wordml import repack_zip
 
 TEN_THOUSAND = Decimal(10000)
-
-
-@dataclass
-class Deduction:
-    indicator: str
-    points: Decimal
-    reason: str
-
-    def __str__(self) -> str:
-        reason = f"（{self.reason}）" if self.reason else ""
-        return f"{self.indicator} −{fmt_score(self.points)}{reason}"
 
 
 @dataclass
@@ -81,50 +70,39 @@ def _converted(value: Decimal | None, form_unit: str, unit: str) -> Decimal | No
     return value * TEN_THOUSAND if form_unit == "万元" else value / TEN_THOUSAND
 
 
-def summarize(reports: list[FileReport], config: Config, year: int) -> Summary:
+def summarize(digests: list[Digest], config: Config, year: int) -> Summary:
     summary = Summary(
         year=year,
         money_unit=config.money_unit,
         grade_names=[g for g, _ in sorted(config.grade_bands.items(), key=lambda kv: -kv[1])],
     )
-    for rep in reports:
-        a = rep.assessment
-        if a is None or a.year != year:
+    for d in digests:
+        if d.year != year:
             continue
-        if not rep.ok or rep.result is None or rep.result.total_score is None:
-            summary.excluded.append((rep.path, rep.errors))
+        if not d.ok or d.total_score is None:
+            summary.excluded.append((d.path, d.errors))
             continue
-        res = rep.result
-        form_unit = a.money_unit or config.money_unit
-        deductions = []
-        weight = a.funds.weight or ZERO
-        if res.execution_score is not None and res.execution_score < weight:
-            deductions.append(
-                Deduction("预算执行率", weight - res.execution_score, f"执行率 {fmt_rate(res.execution_rate)}")
-            )
-        for r in res.indicators:
-            if r.deducted > 0:
-                deductions.append(Deduction(r.indicator.name, r.deducted, r.indicator.deviation_reason or ""))
+        form_unit = d.money_unit or config.money_unit
         summary.rows.append(
             SummaryRow(
-                source=rep.path,
-                project=a.project,
-                unit=a.unit,
-                budget=_converted(a.funds.total.budget, form_unit, config.money_unit),
-                executed=_converted(a.funds.total.executed, form_unit, config.money_unit),
-                execution_rate=res.execution_rate,
-                total_score=res.total_score,
-                grade=res.grade or "",
-                deductions=deductions,
-                warnings=rep.warnings,
+                source=d.path,
+                project=d.project,
+                unit=d.unit,
+                budget=_converted(d.budget, form_unit, config.money_unit),
+                executed=_converted(d.executed, form_unit, config.money_unit),
+                execution_rate=d.execution_rate,
+                total_score=d.total_score,
+                grade=d.grade or "",
+                deductions=d.deductions,
+                warnings=d.warnings,
             )
         )
     summary.rows.sort(key=lambda r: (-(r.total_score or ZERO), r.project))
     return summary
 
 
-def years_of(reports: list[FileReport]) -> list[int]:
-    return sorted({r.assessment.year for r in reports if r.assessment and r.assessment.year})
+def years_of(digests: list[Digest]) -> list[int]:
+    return sorted({d.year for d in digests if d.year})
 
 
 # -- views -----------------------------------------------------------------------------------------------
@@ -327,4 +305,4 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
     wb.properties.created = wb.properties.modified = datetime(summary.year + 1, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
-    return repack_zip(buf.getvalue())
+    return repack_zip(buf.getvalue(), timestamp=f"{summary.year + 1:04d}-01-01T00:00:00Z")

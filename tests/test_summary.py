@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from docx import Document
 
-from perfdoc.check import check_paths
+from perfdoc.build import digests_of
 from perfdoc.config import Config
 from perfdoc.summary import summarize
 
@@ -30,7 +30,7 @@ def summary_out(tmp_path_factory) -> Path:
 
 
 def test_sums_are_sums_and_the_rate_is_not_a_mean():
-    s = summarize(check_paths([CONTENT], Config()), Config(), 2020)
+    s = summarize(digests_of([CONTENT], Config()), Config(), 2020)
     assert s.budget == Decimal("14502000.00") and s.executed == Decimal("14497544.00")
     assert s.execution_rate == Decimal("99.97")  # the mean of the rates would be 99.98
     assert s.grade_counts == {"优": 3, "良": 0, "中": 0, "差": 0}
@@ -127,7 +127,7 @@ def test_mixed_units_are_converted(tmp_path, seed_copy):
         '{年初预算数: "2,090,000.00", 全年预算数: "2,090,000.00", 全年执行数: "2,090,000.00"}',
         "{年初预算数: 209, 全年预算数: 209, 全年执行数: 209}",
     )
-    s = summarize(check_paths([seed_copy], Config()), Config(), 2020)
+    s = summarize(digests_of([seed_copy], Config()), Config(), 2020)
     assert s.budget == Decimal("14502000.00")
 
 

@@ -6,7 +6,7 @@ override one file. Pages are self-contained: the stylesheet and script are inlin
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,8 @@ from typing import Any
 from ..check import FileReport
 from ..config import Config
 from ..diagnostics import PerfdocError
-from ..numbers import ZERO, fmt_amount, fmt_rate, fmt_score
+from ..digest import EXECUTION, Digest
+from ..numbers import fmt_amount, fmt_rate, fmt_score
 from .charts import Bar, bar_chart
 from .context import form_context
 from .markdown import render_html
@@ -26,11 +27,10 @@ ASSETS = ("perfdoc.css", "perfdoc.js")
 
 @dataclass
 class IndexEntry:
-    report: FileReport
+    digest: Digest
     page: str | None = None  # href of the form page, relative to the index
     docx: str | None = None
     pdf: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class HtmlRenderer:
@@ -63,17 +63,17 @@ class HtmlRenderer:
         except jinja2.TemplateError as exc:
             raise PerfdocError(f"HTML 模板 {template.name} 渲染失败：{exc}") from None
 
-    def render_form(self, entry: IndexEntry, index_href: str) -> bytes:
+    def render_form(self, report: FileReport, links: dict[str, str | None]) -> bytes:
+        """links: hrefs relative to the page for "index", "docx" and "pdf" (None: not built)."""
         from markupsafe import Markup
 
-        rep = entry.report
-        assert rep.result is not None
-        ctx = form_context(rep.result, self.config)
+        assert report.result is not None
+        ctx = form_context(report.result, self.config)
         ctx["goal_html"] = Markup(render_html(ctx["goal_markdown"]))
         ctx["outcome_html"] = Markup(render_html(ctx["outcome_markdown"]))
-        ctx["diagnostics"] = rep.diagnostics
-        ctx["source"] = rep.path
-        ctx["links"] = {"index": index_href, "docx": entry.docx, "pdf": entry.pdf}
+        ctx["diagnostics"] = report.diagnostics
+        ctx["source"] = report.path
+        ctx["links"] = links
         return self._render(self.form_template, ctx)
 
     def render_index(self, entries: list[IndexEntry], summaries: list[dict[str, Any]] | None = None) -> bytes:
@@ -85,8 +85,8 @@ class HtmlRenderer:
             "charts": charts(entries),
             "counts": {
                 "forms": len(rows),
-                "errors": sum(e.report.errors for e in entries),
-                "warnings": sum(e.report.warnings for e in entries),
+                "errors": sum(e.digest.errors for e in entries),
+                "warnings": sum(e.digest.warnings for e in entries),
             },
             "money_unit": self.config.money_unit,
             "summaries": summaries or [],
@@ -95,56 +95,56 @@ class HtmlRenderer:
 
 
 def index_row(entry: IndexEntry, config: Config) -> dict[str, Any]:
-    rep = entry.report
-    a, res = rep.assessment, rep.result
-    funds = a.funds.total if a else None
+    d = entry.digest
+    places = config.places(d.money_unit)
     return {
-        "year": a.year if a else None,
-        "project": (a.project if a else "") or Path(rep.path).name,
-        "unit": a.unit if a else "",
-        "budget": fmt_amount(funds.budget, config.places(a.money_unit if a else None)) if funds else "—",
-        "budget_value": funds.budget if funds and funds.budget is not None else "",
-        "executed": fmt_amount(funds.executed, config.places(a.money_unit if a else None)) if funds else "—",
-        "executed_value": funds.executed if funds and funds.executed is not None else "",
-        "rate": fmt_rate(res.execution_rate) if res else "—",
-        "rate_value": res.execution_rate if res and res.execution_rate is not None else "",
-        "total": fmt_score(res.total_score) if res and res.total_score is not None else "—",
-        "total_value": res.total_score if res and res.total_score is not None else "",
-        "grade": (res.grade if res else None) or "—",
-        "stage": a.stage_label if a else "",
-        "errors": rep.errors,
-        "warnings": rep.warnings,
-        "diagnostics": rep.diagnostics,
+        "year": d.year,
+        "project": d.project or Path(d.path).name,
+        "unit": d.unit,
+        "budget": fmt_amount(d.budget, places),
+        "budget_value": d.budget if d.budget is not None else "",
+        "executed": fmt_amount(d.executed, places),
+        "executed_value": d.executed if d.executed is not None else "",
+        "rate": fmt_rate(d.execution_rate),
+        "rate_value": d.execution_rate if d.execution_rate is not None else "",
+        "total": fmt_score(d.total_score) if d.total_score is not None else "—",
+        "total_value": d.total_score if d.total_score is not None else "",
+        "grade": d.grade or "—",
+        "stage": d.stage,
+        "errors": d.errors,
+        "warnings": d.warnings,
+        "diagnostics": d.diagnostics,
         "page": entry.page,
         "docx": entry.docx,
         "pdf": entry.pdf,
-        "source": rep.path,
+        "source": d.path,
     }
 
 
 def charts(entries: list[IndexEntry]) -> list[str]:
     from markupsafe import Markup
 
-    built = [e for e in entries if e.report.result is not None and e.report.result.total_score is not None]
     totals, rates, deductions = [], [], []
-    for e in built:
-        res = e.report.result
-        assert res is not None
-        name = f"{res.assessment.year} {res.assessment.project}"
-        tone = "ok" if res.total_score >= 90 else "warn" if res.total_score >= 60 else "bad"  # type: ignore[operator]
-        totals.append(Bar(name, res.total_score, fmt_score(res.total_score), tone))  # type: ignore[arg-type]
-        if res.execution_rate is not None:
-            rtone = "ok" if res.execution_rate >= 90 else "warn"
-            rates.append(Bar(name, res.execution_rate, fmt_rate(res.execution_rate), rtone))
-        weight = res.assessment.funds.weight or ZERO
-        if res.execution_score is not None and res.execution_score < weight:
-            lost = weight - res.execution_score
-            deductions.append(Bar(f"{res.assessment.project}：预算执行率", lost, f"−{fmt_score(lost)}", "warn"))
-        for r in res.indicators:
-            if r.deducted > 0:
-                deductions.append(
-                    Bar(f"{res.assessment.project}：{r.indicator.name}", r.deducted, f"−{fmt_score(r.deducted)}", "bad")
+    for e in entries:
+        d = e.digest
+        if not d.ok or d.total_score is None:
+            continue
+        name = f"{d.year} {d.project}"
+        tone = "ok" if d.total_score >= 90 else "warn" if d.total_score >= 60 else "bad"
+        totals.append(Bar(name, d.total_score, fmt_score(d.total_score), tone))
+        if d.execution_rate is not None:
+            rates.append(
+                Bar(name, d.execution_rate, fmt_rate(d.execution_rate), "ok" if d.execution_rate >= 90 else "warn")
+            )
+        for x in d.deductions:
+            deductions.append(
+                Bar(
+                    f"{d.project}：{x.indicator}",
+                    x.points,
+                    f"−{fmt_score(x.points)}",
+                    "warn" if x.indicator == EXECUTION else "bad",
                 )
+            )
     top_rate = max([Decimal(100), *(b.value for b in rates)])
     return [
         Markup(bar_chart("总分", totals, Decimal(100))),

@@ -218,11 +218,20 @@ def zip_bytes(entries: list[ZipEntry]) -> bytes:
     return b"".join(local) + directory + end
 
 
-def repack_zip(data: bytes) -> bytes:
-    """Re-pack a zip written by another library with fixed timestamps: same content, same bytes."""
+def repack_zip(data: bytes, timestamp: str | None = None) -> bytes:
+    """Re-pack a zip written by another library with fixed timestamps: same content, same bytes.
+
+    timestamp (W3CDTF) replaces the clock time that some writers (openpyxl) put in docProps/core.xml.
+    """
     import io
     import zipfile
 
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        entries = [ZipEntry.of(info.filename, zf.read(info.filename)) for info in zf.infolist()]
-    return zip_bytes(entries)
+        members = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+    if timestamp is not None:
+        stamp = re.compile(rb"(<dcterms:(?:created|modified)\b[^>]*>)[^<]*(</dcterms:)")
+        members = [
+            (n, stamp.sub(rb"\g<1>" + timestamp.encode() + rb"\g<2>", d) if n == "docProps/core.xml" else d)
+            for n, d in members
+        ]
+    return zip_bytes([ZipEntry.of(n, d) for n, d in members])

@@ -1,0 +1,112 @@
+"""What the index, the charts and the summary need to know about one built form, and nothing more.
+
+A digest is small and JSON-serialisable, so the build cache keeps one per source and a rebuild that changes
+one form re-renders the index and the summary without reading the other 999 forms again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .check import FileReport
+from .config import Config
+from .diagnostics import Diagnostic, Position, Severity
+from .numbers import ZERO, fmt_rate
+
+EXECUTION = "预算执行率"
+
+
+@dataclass
+class Deduction:
+    indicator: str  # 三级指标, or 预算执行率 for the execution row
+    points: Decimal
+    reason: str
+
+    def __str__(self) -> str:
+        from .numbers import fmt_score
+
+        reason = f"（{self.reason}）" if self.reason else ""
+        return f"{self.indicator} −{fmt_score(self.points)}{reason}"
+
+
+@dataclass
+class Digest:
+    path: str  # the source as shown in messages
+    name: str | None = None  # output stem under build/: "2020/创业孵化基地运行保障"
+    ok: bool = False  # built: no errors
+    year: int | None = None
+    project: str = ""
+    unit: str = ""
+    stage: str = ""
+    money_unit: str | None = None  # the form's own unit when it differs from the configuration
+    budget: Decimal | None = None
+    executed: Decimal | None = None
+    execution_rate: Decimal | None = None
+    total_score: Decimal | None = None
+    grade: str | None = None
+    deductions: list[Deduction] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == Severity.WARNING)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("budget", "executed", "execution_rate", "total_score"):
+            data[key] = None if data[key] is None else str(data[key])
+        data["deductions"] = [{**d, "points": str(d["points"])} for d in data["deductions"]]
+        data["diagnostics"] = [
+            {
+                "code": d.code,
+                "message": d.message,
+                "field": d.field,
+                "path": d.path,
+                "line": d.position.line if d.position else None,
+                "column": d.position.column if d.position else None,
+            }
+            for d in self.diagnostics
+        ]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Digest:
+        d = dict(data)
+        for key in ("budget", "executed", "execution_rate", "total_score"):
+            d[key] = None if d[key] is None else Decimal(d[key])
+        d["deductions"] = [Deduction(x["indicator"], Decimal(x["points"]), x["reason"]) for x in d["deductions"]]
+        d["diagnostics"] = [
+            Diagnostic.make(
+                x["code"], x["message"], x["field"], Position(x["line"], x["column"]) if x["line"] is not None else None
+            ).with_path(x["path"])
+            for x in d["diagnostics"]
+        ]
+        return cls(**d)
+
+
+def digest_of(report: FileReport, config: Config, name: str | None) -> Digest:
+    a, res = report.assessment, report.result
+    digest = Digest(path=report.path, name=name, ok=report.ok, diagnostics=list(report.diagnostics))
+    if a is None:
+        return digest
+    digest.year, digest.project, digest.unit = a.year, a.project, a.unit
+    digest.stage, digest.money_unit = a.stage_label, a.money_unit
+    digest.budget, digest.executed = a.funds.total.budget, a.funds.total.executed
+    if res is None:
+        return digest
+    digest.execution_rate, digest.total_score, digest.grade = res.execution_rate, res.total_score, res.grade
+    weight = a.funds.weight or ZERO
+    if res.execution_score is not None and res.execution_score < weight:
+        digest.deductions.append(
+            Deduction(EXECUTION, weight - res.execution_score, f"执行率 {fmt_rate(res.execution_rate)}")
+        )
+    for r in res.indicators:
+        if r.deducted > 0:
+            digest.deductions.append(Deduction(r.indicator.name, r.deducted, r.indicator.deviation_reason or ""))
+    return digest

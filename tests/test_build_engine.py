@@ -1,0 +1,143 @@
+"""The build engine: parallel and serial builds agree to the byte; only what changed is rebuilt."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from perfdoc.build import build
+from perfdoc.config import Config
+
+from .conftest import CONTENT, edit
+
+
+def tree(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {
+        p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+        for p in root.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
+
+
+@pytest.fixture
+def forms(tmp_path) -> Path:
+    generate(12, tmp_path / "src")
+    return tmp_path / "src"
+
+
+def test_parallel_equals_serial(forms, tmp_path):
+    serial = build([forms], Config(), ("docx", "html"), tmp_path / "serial", jobs=1)
+    parallel = build([forms], Config(), ("docx", "html"), tmp_path / "parallel", jobs=2)
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    assert [d.path for d in serial.digests] == [d.path for d in parallel.digests]  # source order, not finish order
+    assert serial.errors == parallel.errors == 0 and len(serial.digests) == 12
+
+
+def test_noop_rebuild_touches_nothing(forms, tmp_path):
+    out = tmp_path / "out"
+    first = build([forms], Config(), ("docx", "html"), out, jobs=2)
+    assert first.rebuilt == 12
+    before = mtimes(out)
+    again = build([forms], Config(), ("docx", "html"), out, jobs=2)
+    assert (again.rebuilt, again.written) == (0, 0)
+    assert mtimes(out) == before
+    assert [d.total_score for d in again.digests] == [d.total_score for d in first.digests]
+
+
+def test_one_changed_source_rebuilds_one_form_and_the_index(forms, tmp_path):
+    out = tmp_path / "out"
+    build([forms], Config(), ("docx", "html"), out, jobs=1)
+    before = tree(out)
+    edit(forms / "form-00003.md", "项目名称: 合成项目00003", "项目名称: 改名的项目")
+    result = build([forms], Config(), ("docx", "html"), out, jobs=1)
+    assert result.rebuilt == 1
+    after = tree(out)
+    assert "2024/改名的项目.docx" in after and "2024/合成项目00003.docx" not in after  # the old name is gone
+    assert after["index.html"] != before["index.html"] and "改名的项目" in (out / "index.html").read_text("utf-8")
+    assert after["2024/合成项目00004.docx"] == before["2024/合成项目00004.docx"]
+
+
+def test_template_config_and_deleted_outputs_trigger_rebuilds(forms, tmp_path):
+    out = tmp_path / "out"
+    cfg = Config(root=tmp_path)
+    build([forms], cfg, ("docx",), out, jobs=1)
+    (out / "2024" / "合成项目00005.docx").unlink()
+    assert build([forms], cfg, ("docx",), out, jobs=1).rebuilt == 1
+    assert build([forms], Config(root=tmp_path, exceed_ratio=Decimal(2)), ("docx",), out, jobs=1).rebuilt == 12
+    (tmp_path / "templates").mkdir()
+    from docx import Document
+
+    from perfdoc.build import PACKAGED_TEMPLATES
+
+    doc = Document(str(PACKAGED_TEMPLATES / "form.docx"))
+    doc.paragraphs[0].runs[0].text = "财政项目支出绩效自评表（定稿）"
+    doc.save(str(tmp_path / "templates" / "form.docx"))
+    assert build([forms], cfg, ("docx",), out, jobs=1).rebuilt == 12
+    assert Document(str(out / "2024" / "合成项目00005.docx")).paragraphs[0].text == "财政项目支出绩效自评表（定稿）"
+    assert build([forms], cfg, ("docx",), out, jobs=1).rebuilt == 0
+
+
+def test_deleted_source_loses_its_outputs(forms, tmp_path):
+    out = tmp_path / "out"
+    build([forms], Config(), ("docx", "html"), out, jobs=1)
+    (forms / "form-00007.md").unlink()
+    result = build([forms], Config(), ("docx", "html"), out, jobs=1)
+    assert result.rebuilt == 0 and len(result.digests) == 11
+    assert not (out / "2024" / "合成项目00007.docx").exists() and not (out / "2024" / "合成项目00007.html").exists()
+    assert "合成项目00007" not in (out / "index.html").read_text("utf-8")
+
+
+def test_damaged_cache_means_a_full_build(forms, tmp_path):
+    out = tmp_path / "out"
+    build([forms], Config(), ("docx",), out, jobs=1)
+    (out / ".perfdoc-cache.json").write_text("{not json", encoding="utf-8")
+    assert build([forms], Config(), ("docx",), out, jobs=1).rebuilt == 12
+
+
+def test_same_project_twice_keeps_the_first_and_reports_the_second(run_cli, seed_copy, tmp_path):
+    shutil.copy(seed_copy / "2020" / "sci-tech-finance.md", seed_copy / "2020" / "zz-copy.md")
+    edit(seed_copy / "2020" / "zz-copy.md", "得分: 5}", "得分: 5, 偏差原因: 副本}", count=1)
+    out = tmp_path / "out"
+    res = run_cli("build", seed_copy, "--out", out, "--format", "docx", "-j", "2")
+    assert res.code == 1 and "PD501" in res.err and "zz-copy.md" in res.err
+    from docx import Document
+
+    cells = [
+        c.text for r in Document(str(out / "2020" / "开展科技金融工作及服务.docx")).tables[1].rows for c in r.cells
+    ]
+    assert "副本" not in cells  # the first file in source order wins, whichever worker finished last
+
+
+def test_names_that_clean_up_alike_get_their_own_files(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    base = (CONTENT / "2020" / "sci-tech-finance.md").read_text(encoding="utf-8")
+    (src / "a.md").write_text(base.replace("项目名称: 开展科技金融工作及服务", "项目名称: 科技/金融"), encoding="utf-8")
+    (src / "b.md").write_text(base.replace("项目名称: 开展科技金融工作及服务", "项目名称: 科技_金融"), encoding="utf-8")
+    result = build([src], Config(), ("docx",), tmp_path / "out", jobs=1)
+    assert result.errors == 0
+    assert sorted(p.name for p in (tmp_path / "out" / "2020").glob("科技*.docx")) == [
+        "科技_金融-b.docx",
+        "科技_金融.docx",
+    ]
+
+
+def test_progress_lines_when_not_a_terminal(run_cli, tmp_path):
+    res = run_cli("build", CONTENT, "--out", tmp_path, "--format", "docx", "-j", "1")
+    assert res.code == 0
+    lines = [line.replace("\\", "/") for line in res.err.splitlines() if line.startswith("[")]
+    assert [line.split(" ", 1)[0] for line in lines] == ["[1/3]", "[2/3]", "[3/3]"]
+    assert lines[0].endswith("content/2020/incubator.md")
