@@ -257,10 +257,19 @@ def build(
     fresh: dict[str, dict[str, Any]] = {}
     stale: list[Path] = []
     keys: dict[str, str] = {}
+    stats: dict[str, list[int]] = {}
     for source in sources:
-        key = source_key(salt, source) if source.is_file() else ""
-        keys[str(source)] = key
         entry = cache.entries.get(str(source)) if cache.salt == salt else None
+        try:
+            st = source.stat()
+            stats[str(source)] = [st.st_size, st.st_mtime_ns]
+        except OSError:
+            stats[str(source)] = []
+        if entry and entry.get("stat") == stats[str(source)]:
+            key = entry["key"]  # unchanged size and mtime: trust the hash taken when it was built, as make does
+        else:
+            key = source_key(salt, source) if source.is_file() else ""
+        keys[str(source)] = key
         if key and entry and entry["key"] == key and _outputs_exist(entry):
             fresh[str(source)] = entry
         else:
@@ -268,14 +277,23 @@ def build(
     built = {b.source: b for b in run_jobs(job, stale, jobs or os.cpu_count() or 1, progress)}
     result = BuildResult(rebuilt=len(stale))
     new_entries: dict[str, dict[str, Any]] = {}
+    restat = False
     for source in sources:
         s = str(source)
         if s in built:
             b = built[s]
-            entry = {"key": keys[s], "digests": [d.to_json() for d in b.digests], "outputs": b.outputs}
+            entry = {
+                "key": keys[s],
+                "stat": stats[s],
+                "digests": [d.to_json() for d in b.digests],
+                "outputs": b.outputs,
+            }
             result.written += b.written
         else:
             entry = fresh[s]
+            if entry.get("stat") != stats[s]:
+                entry["stat"] = stats[s]  # touched, not changed: remember the new mtime
+                restat = True
         new_entries[s] = entry
         result.digests.extend(Digest.from_json(d) for d in entry["digests"])
         for path, outputs in entry["outputs"].items():
@@ -291,13 +309,14 @@ def build(
         result.written += len(write_summaries(result.digests, config, out, word=_wants(job.formats, "docx")))
         if "html" in job.formats:
             result.written += write_index(result.digests, config, out)
-    cache.salt, cache.entries = salt, {s: e for s, e in new_entries.items() if e["key"]}
-    cache.save()
+    if changed or restat:
+        cache.salt, cache.entries = salt, {s: e for s, e in new_entries.items() if e["key"]}
+        cache.save()
     return result
 
 
 def _outputs_exist(entry: dict[str, Any]) -> bool:
-    return all(Path(p).is_file() for outputs in entry["outputs"].values() for p in outputs.values())
+    return all(os.path.isfile(p) for outputs in entry["outputs"].values() for p in outputs.values())
 
 
 def _remove_orphans(cache: Cache, current: dict[str, dict[str, Any]]) -> None:

@@ -368,3 +368,17 @@ def test_property_elements_in_schema_order(seed_build):
                 if tc.tcPr is not None:
                     tags = [el.tag.rsplit("}", 1)[-1] for el in tc.tcPr]
                     assert tags == sorted(tags, key=TCPR_ORDER.index), tags
+
+
+def test_line_breaks_and_tabs_in_content_become_word_breaks(run_cli, seed_copy, tmp_path):
+    f = edit(
+        seed_copy / "2020" / "incubator.md",
+        "偏差原因分析及改进措施: 加强电力维护，保障能源稳定。",
+        '偏差原因分析及改进措施: "加强电力维护；\\n保障能源稳定。\\t（见附件）"',
+    )
+    assert run_cli("build", f, "--out", tmp_path, "--format", "docx").code == 0
+    doc = Document(str(tmp_path / "2020" / "创业孵化基地运行保障.docx"))
+    cell = doc.tables[1].rows[7].cells[8]
+    xml = cell._tc.xml
+    assert "<w:br/>" in xml and "<w:tab/>" in xml
+    assert cell.text == "加强电力维护；\n保障能源稳定。\t（见附件）"

@@ -9,6 +9,7 @@ members were compressed once.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from .wordml import (
     zip_bytes,
 )
 
+_LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\x07\x0c]")
 TEMPLATED_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml")
 CORE_PART = "docProps/core.xml"
 TEMPLATE_NAME = "form.docx"
@@ -88,7 +90,8 @@ class CompiledDocxTemplate:
                     xml = self._compiled[name].render(ctx)
                 except jinja2.UndefinedError as exc:
                     raise TemplateError(f"Word 模板 {self.template} 引用了不存在的变量：{exc.message}") from None
-                xml = self._docxtpl.resolve_listing(xml)
+                if _LISTING_CHARS.search(xml):  # tabs and line breaks in content become w:tab and w:br
+                    xml = self._docxtpl.resolve_listing(xml)
                 if name == "word/document.xml":
                     xml = apply_vertical_merges(xml)
                 entries.append(ZipEntry.of(name, xml.encode("utf-8")))

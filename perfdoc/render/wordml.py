@@ -71,37 +71,41 @@ def in_schema_order(parent, order: list[str]) -> None:  # type: ignore[no-untype
         parent.append(el)
 
 
-def apply_vertical_merges(xml: str) -> str:
-    """Turn cells marked with VM_RESTART / VM_CONTINUE into ``<w:vMerge>`` cells (continuations emptied)."""
-    if VM_RESTART not in xml and VM_CONTINUE not in xml:
-        return xml
-    from lxml import etree
+_MARKER = re.compile(f"[{VM_RESTART}{VM_CONTINUE}]")
+_BEFORE_VMERGE = re.compile(r"<w:(?:cnfStyle|tcW|gridSpan|hMerge)\b[^>]*/>")
 
-    root = etree.fromstring(xml.encode("utf-8"))
-    w = f"{{{W_NS}}}"
-    for t in root.iter(f"{w}t"):
-        text = t.text or ""
-        if VM_RESTART not in text and VM_CONTINUE not in text:
+
+def apply_vertical_merges(xml: str) -> str:
+    """Turn cells marked with VM_RESTART / VM_CONTINUE into ``<w:vMerge>`` cells (continuations emptied).
+
+    Works on the rendered string, last marker first so earlier offsets stay valid: a form has a few dozen
+    marked cells, and parsing and re-serialising the whole document for them costs more than the rest of
+    the rendering.
+    """
+    for m in reversed(list(_MARKER.finditer(xml))):
+        restart = m.group() == VM_RESTART
+        at = m.start()
+        tc = max(xml.rfind("<w:tc>", 0, at), xml.rfind("<w:tc ", 0, at))
+        if tc < 0:
             continue
-        restart = VM_RESTART in text
-        t.text = text.replace(VM_RESTART, "").replace(VM_CONTINUE, "")
-        tc = next((a for a in t.iterancestors(f"{w}tc")), None)
-        if tc is None:
-            continue
-        tc_pr = tc.find(f"{w}tcPr")
-        if tc_pr is None:
-            tc_pr = etree.SubElement(tc, f"{w}tcPr")
-            tc.remove(tc_pr)
-            tc.insert(0, tc_pr)
-        for old in tc_pr.findall(f"{w}vMerge"):
-            tc_pr.remove(old)
-        vm = etree.SubElement(tc_pr, f"{w}vMerge")
         if restart:
-            vm.set(f"{w}val", "restart")
+            xml = xml[:at] + xml[at + 1 :]
+        else:  # the continuation cell shows nothing: drop the marker and whatever text shares its w:t
+            t_open = xml.rfind(">", 0, at) + 1
+            t_close = xml.find("</w:t>", at)
+            xml = xml[:t_open] + xml[t_close:]
+        vmerge = '<w:vMerge w:val="restart"/>' if restart else "<w:vMerge/>"
+        head_end = xml.find(">", tc) + 1
+        pr_end = xml.find("</w:tcPr>", head_end, at)
+        if xml.startswith("<w:tcPr>", head_end) and pr_end > 0:
+            props = re.sub(r"<w:vMerge\b[^>]*/>", "", xml[head_end + len("<w:tcPr>") : pr_end])
+            anchors = list(_BEFORE_VMERGE.finditer(props))
+            cut = anchors[-1].end() if anchors else 0
+            props = props[:cut] + vmerge + props[cut:]
+            xml = xml[:head_end] + "<w:tcPr>" + props + xml[pr_end:]
         else:
-            t.text = ""
-        in_schema_order(tc_pr, TCPR_ORDER)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True).decode("utf-8")
+            xml = xml[:head_end] + f"<w:tcPr>{vmerge}</w:tcPr>" + xml[head_end:]
+    return xml
 
 
 def _local(tag: str) -> str:
