@@ -204,12 +204,46 @@ def terminal_table(summary: Summary, config: Config) -> str:
     return "\n".join(lines)
 
 
+def _named_styles(wb: Any, amount_format: str) -> dict[str, str]:
+    """Register the workbook's cell styles once; returns kind → style name."""
+    from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
+
+    thin = Side(style="thin", color="999999")
+    border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    formats = {
+        "int": "0",
+        "text": "General",
+        "wrap": "General",
+        "amount": amount_format,
+        "rate": "0.00%",
+        "score": "0.00",
+    }
+    names: dict[str, str] = {}
+    head = NamedStyle(
+        "perfdoc-head",
+        font=Font(bold=True),
+        fill=PatternFill("solid", fgColor="EDEDED"),
+        border=border,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    )
+    wb.add_named_style(head)
+    for kind, number_format in formats.items():
+        for total in (False, True):
+            name = f"perfdoc-{kind}{'-total' if total else ''}"
+            alignment = Alignment(wrap_text=True, vertical="top") if kind == "wrap" else Alignment(vertical="top")
+            wb.add_named_style(
+                NamedStyle(name, font=Font(bold=total), border=border, alignment=alignment, number_format=number_format)
+            )
+            names[kind + ("-total" if total else "")] = name
+    return names
+
+
 def xlsx_bytes(summary: Summary, config: Config) -> bytes:
     """The summary as a workbook: numbers as numbers with formats, a frozen header, widths for Chinese text."""
     import io
 
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
@@ -236,27 +270,28 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
         "警告数",
     ]
     ws.append(head)
-    thin = Side(style="thin", color="999999")
+    styles = _named_styles(wb, amount_format)
     for cell in ws[2]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="EDEDED")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+        cell.style = "perfdoc-head"
+    # Named styles: one registered style per kind of cell; styling cell by cell with new Font/Border objects
+    # makes openpyxl hash thousands of them (seconds for a thousand projects).
+    kinds = ["int", "text", "text", "amount", "amount", "rate", "score", "text", "wrap", "int"]
     for i, r in enumerate(summary.rows, start=1):
-        ws.append(
-            [
-                i,
-                r.project,
-                r.unit,
-                float(r.budget) if r.budget is not None else None,
-                float(r.executed) if r.executed is not None else None,
-                float(r.execution_rate / HUNDRED) if r.execution_rate is not None else None,
-                float(r.total_score) if r.total_score is not None else None,
-                r.grade,
-                "\n".join(str(d) for d in r.deductions) or "无",
-                r.warnings,
-            ]
-        )
+        values = [
+            i,
+            r.project,
+            r.unit,
+            float(r.budget) if r.budget is not None else None,
+            float(r.executed) if r.executed is not None else None,
+            float(r.execution_rate / HUNDRED) if r.execution_rate is not None else None,
+            float(r.total_score) if r.total_score is not None else None,
+            r.grade,
+            "\n".join(str(d) for d in r.deductions) or "无",
+            r.warnings,
+        ]
+        ws.append(values)
+        for column, kind in enumerate(kinds, start=1):  # by position: ws[ws.max_row] rescans the sheet
+            ws.cell(row=2 + i, column=column).style = styles[kind]
     overall = summary.execution_rate
     ws.append(
         [
@@ -272,20 +307,12 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
             sum(r.warnings for r in summary.rows),
         ]
     )
-    total_row = ws.max_row
-    for cell in ws[total_row]:
-        cell.font = Font(bold=True)
-    for row in ws.iter_rows(min_row=3, max_row=total_row):
-        row[3].number_format = row[4].number_format = amount_format
-        row[5].number_format = "0.00%"
-        row[6].number_format = "0.00"
-        row[8].alignment = Alignment(wrap_text=True, vertical="top")
-        for cell in row:
-            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for column, kind in enumerate(kinds, start=1):
+        ws.cell(row=3 + len(summary.rows), column=column).style = styles[kind + "-total"]
     ws.append([])
     ws.append(["等级", "项目数"])
     for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
+        cell.style = "perfdoc-head"
     for grade, n in summary.grade_counts.items():
         ws.append([grade, n])
     for source, errors in summary.excluded:
