@@ -242,6 +242,82 @@ def import_(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None, f
 
 
 @cli.command()
+@click.argument("name", required=False)
+@click.option("--year", type=int, help="评价年度（默认今年的上一年，即正在自评的年度）")
+@click.pass_context
+def new(ctx: click.Context, name: str | None, year: int | None) -> None:
+    """新建一份自评表：content/<年度>/<项目名称>.md，每个字段都已列出并注明中文标签与示例。"""
+    import datetime
+
+    from .authoring import new_form
+    from .check import display_path
+
+    cfg = _config(ctx)
+    path = new_form(cfg, name, year or datetime.date.today().year - 1)
+    click.echo(f"已新建 {display_path(path)}：填写后运行 perfdoc check {display_path(path)}")
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
+@click.option("--templates", is_flag=True, help="同时复制 Word 与 HTML 模板到 templates/，以便本单位修改")
+def init(folder: Path, templates: bool) -> None:
+    """新建 perfdoc 项目：perfdoc.toml、content/、.gitignore（以及 --templates 时的模板）。"""
+    from .authoring import init_project
+
+    for path in init_project(folder, templates):
+        click.echo(f"已创建 {path}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--year", type=int, help="新年度（默认源文件年度 + 1）")
+@click.option("-o", "--out", "target", type=click.Path(dir_okay=False, path_type=Path), help="新文件路径")
+@click.pass_context
+def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | None) -> None:
+    """由本年度的自评表生成下一年度的绩效目标（新文件）：保留项目、单位、指标、指标值与分值，清空实际值、得分、原因与金额。"""
+    from .authoring import rollover as make_rollover
+    from .authoring import rollover_target
+    from .check import check_file, display_path
+
+    cfg = _config(ctx)
+    report = check_file(source, cfg)
+    a = report.assessment
+    if a is None or report.raw is None:
+        for d in report.diagnostics:
+            click.echo(d.format(), err=True)
+        ctx.exit(1)
+    assert a is not None
+    new_year = year or ((a.year or 0) + 1)
+    path = target or rollover_target(source, new_year, a.year)
+    make_rollover(a, new_year, path)
+    click.echo(f"已生成 {display_path(path)}（{new_year} 年度绩效目标）：请核对指标值与分值，填写预算数")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0：任选空闲端口）")
+@click.option("--format", "formats", default="docx,html", show_default=True, help="生成的格式")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
+@click.pass_context
+def serve(ctx: click.Context, paths: tuple[Path, ...], port: int, formats: str, out_dir: Path | None) -> None:
+    """生成并在 http://127.0.0.1 上预览；保存源文件、模板或配置后自动重新生成并刷新页面。"""
+    from .serve import serve as run_server
+
+    cfg = _config(ctx)
+    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    out = out_dir or (cfg.root / cfg.build_dir)
+
+    def echo(line: str) -> None:
+        click.echo(line)
+        sys.stdout.flush()
+
+    try:
+        run_server(cfg, _default_paths(cfg, paths), out, port, chosen, echo)
+    except OSError as exc:
+        raise PerfdocError(f"无法在 127.0.0.1:{port} 上启动：{exc.strerror or exc}（可用 --port 换一个端口）") from None
+
+
+@cli.command()
 def schema() -> None:
     """输出前置数据的 JSON Schema（供编辑器实时校验）。"""
     from .schema import json_schema

@@ -318,28 +318,10 @@ class ImportedForm:
         return int(y) if y else None
 
     def markdown(self, comment: bool = True) -> str:
-        import yaml
+        from .emit import source_text
 
-        class Dumper(yaml.SafeDumper):
-            pass
-
-        Dumper.add_representer(
-            Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", format(v, "f"), style=None)
-        )
-        body = yaml.dump(
-            self.data,
-            Dumper=Dumper,
-            allow_unicode=True,
-            sort_keys=False,
-            default_flow_style=False,
-            width=1_000_000,
-            indent=2,
-        )
-        body = re.sub(r"'(-?\d+(?:\.\d+)?)'", r"\1", body)  # plain numbers read back the same; no quotes needed
-        head = f"# 由 perfdoc import 自 {self.source} 第 {self.index} 张表导入\n" if comment else ""
-        return f"---\n{head}{body}---\n\n## 预算目标\n\n{self.goal}\n\n## 实际完成情况\n\n{self.outcome}\n".replace(
-            "\n\n\n\n", "\n\n"
-        )
+        note = f"由 perfdoc import 自 {self.source} 第 {self.index} 张表导入" if comment else ""
+        return source_text(self.data, self.goal, self.outcome, note)
 
 
 class _FormReader:

@@ -172,6 +172,9 @@ SECTION_TITLES = {
 }
 
 
+REQUIRED_TOP = ("year", "project", "department", "unit")
+
+
 def _index(specs: list[FieldSpec]) -> dict[str, FieldSpec]:
     return {key: spec for spec in specs for key in spec.keys}
 
@@ -311,10 +314,11 @@ class _Parser:
             return a
         top = self.fields(self.raw.data, (), "", _TOP, "前置数据")
         self.assign(a, top, "", skip=("funds", "indicators"))
-        for name in ("year", "project"):
-            if name not in top:
+        for name in REQUIRED_TOP:
+            if name not in top or top[name][1] is None:  # absent, or present and left empty
                 spec = next(s for s in TOP_FIELDS if s.name == name)
-                self.report("PD201", f"缺少「{spec.label}」（{spec.description}）", name, ())
+                where: RawPath = (top[name][3],) if name in top else ()
+                self.report("PD201", f"缺少「{spec.label}」（{spec.description}）", name, where, key=name in top)
         a.funds = self.funds(top.get("funds"))
         if "indicators" in top:
             _, value, child, _ = top["indicators"]
@@ -453,12 +457,17 @@ class _Parser:
                 "PD203", "分组写法中不需要「一级指标」「二级指标」字段，请删除（由所在分组决定）", field_path, raw_path
             )
         ind.category, ind.subcategory = category, sub or ""
-        if not ind.name:
-            self.report("PD201", "缺少「三级指标」名称", f"{field_path}.indicator", raw_path)
-        if ind.target is None:
-            self.report("PD201", f"三级指标「{ind.name}」缺少「年度指标值」", f"{field_path}.target", raw_path)
-        if ind.weight is None and "weight" not in matched:
-            self.report("PD201", f"三级指标「{ind.name}」缺少「分值」", f"{field_path}.weight", raw_path)
+        nth = (raw_path[-1] if isinstance(raw_path[-1], int) else len(out)) + 1
+        shown = f"三级指标「{ind.name}」" if ind.name else f"{sub}下第 {nth} 个三级指标"
+        for name, ok, message in (
+            ("indicator", bool(ind.name), f"{sub}下第 {nth} 个指标缺少「三级指标」名称"),
+            ("target", ind.target is not None, f"{shown}缺少「年度指标值」"),
+            ("weight", ind.weight is not None or (name_given(matched, "weight")), f"{shown}缺少「分值」"),
+        ):
+            if not ok:
+                # An empty field points at its own line; a missing one at the indicator.
+                at = (*raw_path, matched[name][3]) if name in matched else raw_path
+                self.report("PD201", message, f"{field_path}.{name}", at, key=name in matched)
         out.append(ind)
 
     def sections(self, a: Assessment) -> None:
@@ -483,6 +492,11 @@ class _Parser:
 
 
 _ATTR = {"indicator": "name"}
+
+
+def name_given(matched: dict[str, tuple[FieldSpec, object, RawPath, str]], name: str) -> bool:
+    """The field was written with a value (which may have been reported invalid already)."""
+    return name in matched and matched[name][1] is not None
 
 
 def infer_stage(a: Assessment) -> str:
@@ -575,7 +589,7 @@ def json_schema() -> dict[str, object]:
         "description": "perfdoc 源文件的 YAML 前置数据",
         "type": "object",
         "additionalProperties": False,
-        "required": ["年度", "项目名称", "绩效指标"],
+        "required": ["年度", "项目名称", "主管部门", "实施单位", "绩效指标"],
         "properties": top,
     }
 

@@ -1,0 +1,150 @@
+"""Authoring commands: `new` (an empty form to fill), `init` (a project), `rollover` (next year's plan).
+
+These are the only commands besides `import` that write into a project, and they only ever create files:
+an existing file is never overwritten.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .config import CONFIG_FILE, Config
+from .diagnostics import PerfdocError
+from .emit import source_text
+from .model import Assessment
+from .write import safe_filename, write_atomic
+
+NEW_FORM = """---
+# 财政项目支出绩效自评表。字段说明与示例见 docs/format.md；能算出的数（执行率、得分、总分、等级）不必填写。
+# 值以 > | * & ! % @ 开头时须加引号，如 ">=400次"；也可以用全角比较符 ≥ ≤，不必加引号。
+年度: {year}                          # 评价年度
+项目名称: {project}                   # 与预算批复一致
+主管部门:                             # 如：上海市科学技术委员会
+实施单位:                             # 如：上海市科技创业中心
+# 阶段: 绩效目标                      # 绩效目标（预算阶段）或 绩效自评；不填时按是否有实际完成值判断
+
+项目资金:                             # 单位：{unit}
+  年度资金总额: {{年初预算数: , 全年预算数: , 全年执行数: }}   # 可不填：由其中各项相加
+  当年财政拨款: {{年初预算数: , 全年预算数: , 全年执行数: }}   # 如：{{年初预算数: 7300000, 全年预算数: 7300000}}
+  上年结转资金: {{}}
+  其他资金: {{}}
+  # 分值: {weight}                     # 预算执行率的分值，默认 {weight}
+
+绩效指标:                             # 一级指标 → 二级指标 → 三级指标列表；分值合计 + 执行率分值 = 100
+  产出指标:                           # 二级：数量指标 质量指标 时效指标 成本指标
+    数量指标:
+      - 三级指标:                     # 如：孵化基地零星修建改造完成率
+        年度指标值:                   # 如：=100%、≥400次、≤30万元、40亿元、安全
+        实际完成值:                   # 年度终了后填写，如：100%、731次、1000余次、安全
+        分值:                         # 如：5（可为小数 12.5）
+        # 得分:                       # 可不填，按评分规则计算；自评扣分时填写
+        # 偏差原因分析及改进措施:     # 得分低于分值时必填
+        # 达成情况:                   # 定性指标：达成 / 部分达成 / 未达成
+  效益指标:                           # 二级：经济效益指标 社会效益指标 生态效益指标 可持续影响指标
+    社会效益指标:
+      - 三级指标:                     # 如：保障基地安全
+        年度指标值:                   # 如：安全
+        实际完成值:
+        分值:
+  满意度指标:
+    服务对象满意度指标:
+      - 三级指标:                     # 如：入驻人员满意度
+        年度指标值:                   # 如：≥90%
+        实际完成值:
+        分值:
+---
+
+## {goal_label}
+
+## 实际完成情况
+"""
+
+CONFIG_TEMPLATE = """# perfdoc 项目配置。各地做法不同之处写在这里；不写的项取默认值（上海做法）。
+money_unit = "元"              # 或 "万元"
+goal_label = "预算目标"         # 或 "预期目标"（财政部）
+execution_weight = 10          # 预算执行率分值（部分地方为 20）
+weight_policy = false          # true：按财政部 产出50/效益30/满意度10/执行率10 检查
+exceed_ratio = 1.5             # 实际 ≥ 1.5 倍指标值时提示指标值可能偏低
+grade_bands = { "优" = 90, "良" = 80, "中" = 60, "差" = 0 }
+content_dir = "content"
+build_dir = "build"
+templates_dir = "templates"
+"""
+
+
+def new_form(config: Config, name: str | None, year: int, folder: Path | None = None) -> Path:
+    """content/<year>/<name>.md with every field present and commented, ready to fill."""
+    project = (name or "").strip()
+    target_dir = folder or (config.root / config.content_dir / str(year))
+    target = target_dir / f"{safe_filename(project or '新项目')}.md"
+    text = NEW_FORM.format(
+        year=year, project=project, unit=config.money_unit, weight=config.execution_weight, goal_label=config.goal_label
+    )
+    _create(target, text)
+    return target
+
+
+def init_project(folder: Path, templates: bool) -> list[Path]:
+    """perfdoc.toml, content/, .gitignore for build/, and with templates=True a copy of the templates."""
+    from .build import PACKAGED_TEMPLATES
+
+    created = []
+    config = folder / CONFIG_FILE
+    _create(config, CONFIG_TEMPLATE)
+    created.append(config)
+    content = folder / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    created.append(content)
+    ignore = folder / ".gitignore"
+    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
+    if "build/" not in lines:
+        write_atomic(ignore, ("\n".join([*lines, "build/"]) + "\n").encode("utf-8"))
+        created.append(ignore)
+    if templates:
+        dst = folder / "templates"
+        dst.mkdir(exist_ok=True)
+        for src in sorted(PACKAGED_TEMPLATES.iterdir()):
+            if src.is_file() and src.suffix in (".docx", ".j2", ".css", ".js") and not (dst / src.name).exists():
+                shutil.copyfile(src, dst / src.name)
+                created.append(dst / src.name)
+    return created
+
+
+def rollover(a: Assessment, year: int, target: Path) -> Path:
+    """Next year's plan from this year's assessment: same project, units, indicators, targets and weights;
+    no actuals, scores, reasons, bands or amounts. A new file: this year's stays as it is."""
+    data: dict[str, Any] = {"年度": year, "项目名称": a.project, "主管部门": a.department, "实施单位": a.unit}
+    if a.money_unit:
+        data["金额单位"] = a.money_unit
+    data["阶段"] = "绩效目标"
+    data["项目资金"] = {"年度资金总额": {}, "当年财政拨款": {}, "上年结转资金": {}, "其他资金": {}}
+    if a.funds.weight is not None and "weight" in a.funds.keys:
+        data["项目资金"]["分值"] = a.funds.weight
+    groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for ind in a.indicators:
+        item: dict[str, Any] = {"三级指标": ind.name, "年度指标值": ind.target}
+        if ind.direction:
+            item["指标方向"] = ind.direction
+        item["分值"] = ind.weight if ind.weight is not None else Decimal(0)
+        groups.setdefault(ind.category, {}).setdefault(ind.subcategory, []).append(item)
+    data["绩效指标"] = groups
+    goal = a.goal.text if a.goal else ""
+    note = f"{year} 年度绩效目标，由 perfdoc rollover 自 {Path(a.path).as_posix()} 生成：请核对指标值与分值，填写预算数"
+    _create(target, source_text(data, goal, "", note))
+    return target
+
+
+def rollover_target(source: Path, year: int, old_year: int | None) -> Path:
+    """content/2020/x.md → content/2021/x.md; a file outside a year folder gets the year in its name."""
+    if old_year is not None and source.parent.name == str(old_year):
+        return source.parent.parent / str(year) / source.name
+    return source.with_name(f"{source.stem}-{year}{source.suffix}")
+
+
+def _create(path: Path, text: str) -> None:
+    if path.exists():
+        raise PerfdocError(f"{path} 已存在，未覆盖")
+    write_atomic(path, text.encode("utf-8"))
