@@ -21,9 +21,9 @@ from typing import Any
 from urllib.parse import quote
 
 from . import __version__
-from .check import FileReport, check_docx, check_file, collect_sources, display_path
+from .check import FileReport, check_docx, check_file, collect_sources, display_path, duplicate_project
 from .config import Config
-from .diagnostics import Diagnostic, PerfdocError
+from .diagnostics import PerfdocError, Position
 from .digest import Digest, digest_of
 from .write import remove_stale, safe_filename, write_atomic
 
@@ -343,16 +343,9 @@ def _settle_clashes(result: BuildResult, job: Job, entries: dict[str, dict[str, 
     for group in clashes:
         winner, *losers = group
         for d in losers:
-            first = f"（{winner.path}）"
-            if d.project == winner.project and d.year == winner.year:
-                d.diagnostics.append(
-                    Diagnostic.make(
-                        "PD501",
-                        f"{d.year} 年度已有项目「{d.project}」{first}，同一年度项目名称不能重复",
-                        "project",
-                        _project_position(d),
-                    ).with_path(d.path)
-                )
+            if d.project == winner.project and d.year is not None:
+                at = Position(*d.project_at) if d.project_at else None
+                d.diagnostics.append(duplicate_project(d.path, d.year, d.project, winner.path, at))
                 d.ok = False
                 result.outputs.pop(d.path, None)
             else:
@@ -364,10 +357,6 @@ def _settle_clashes(result: BuildResult, job: Job, entries: dict[str, dict[str, 
         if display_path(Path(source)) in involved:
             entry["key"] = ""  # checked again next time rather than trusted from the cache
     return True
-
-
-def _project_position(d: Digest) -> Any:
-    return next((x.position for x in d.diagnostics if x.field == "project"), None)
 
 
 def _rerender(job: Job, digest: Digest, result: BuildResult) -> None:

@@ -95,8 +95,14 @@ def check_file(path: Path, config: Config) -> FileReport:
     return check_raw(raw, config)
 
 
+def duplicate_project(path: str, year: int, project: str, first: str, position: Position | None) -> Diagnostic:
+    """PD501: the same 项目名称 twice in one year; said on the file after the first (check and build alike)."""
+    return Diagnostic.make(
+        "PD501", f"{year} 年度已有项目「{project}」（{first}），同一年度项目名称不能重复", "project", position
+    ).with_path(path)
+
+
 def duplicate_projects(reports: list[FileReport]) -> None:
-    """PD501: the same 项目名称 twice in one year, reported on every file after the first."""
     seen: dict[tuple[int, str], FileReport] = {}
     for rep in reports:
         a = rep.assessment
@@ -104,22 +110,15 @@ def duplicate_projects(reports: list[FileReport]) -> None:
             continue
         key = (a.year, a.project)
         if key in seen:
-            first = seen[key]
-            pos = first.raw and rep.raw and _field_position(rep, "project")
             rep.diagnostics.append(
-                Diagnostic.make(
-                    "PD501",
-                    f"{a.year} 年度已有项目「{a.project}」（{first.path}），同一年度项目名称不能重复",
-                    "project",
-                    pos or None,
-                ).with_path(rep.path)
+                duplicate_project(rep.path, a.year, a.project, seen[key].path, field_position(rep, "project"))
             )
             rep.sort()
         else:
             seen[key] = rep
 
 
-def _field_position(rep: FileReport, name: str) -> Position | None:
+def field_position(rep: FileReport, name: str) -> Position | None:
     from .schema import position_of
 
     a, raw = rep.assessment, rep.raw

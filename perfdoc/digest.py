@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .check import FileReport
+from .check import FileReport, field_position
 from .config import Config
 from .diagnostics import Diagnostic, Position, Severity
 from .numbers import ZERO, fmt_rate
@@ -48,6 +48,7 @@ class Digest:
     grade: str | None = None
     deductions: list[Deduction] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    project_at: list[int] | None = None  # [line, column] of 项目名称, for PD501 found across files
 
     @property
     def errors(self) -> int:
@@ -97,6 +98,8 @@ def digest_of(report: FileReport, config: Config, name: str | None) -> Digest:
         return digest
     digest.year, digest.project, digest.unit = a.year, a.project, a.unit
     digest.stage, digest.money_unit = a.stage_label, a.money_unit
+    at = field_position(report, "project")
+    digest.project_at = [at.line, at.column] if at else None
     digest.budget, digest.executed = a.funds.total.budget, a.funds.total.executed
     if res is None:
         return digest

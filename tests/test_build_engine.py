@@ -112,7 +112,7 @@ def test_same_project_twice_keeps_the_first_and_reports_the_second(run_cli, seed
     edit(seed_copy / "2020" / "zz-copy.md", "得分: 5}", "得分: 5, 偏差原因: 副本}", count=1)
     out = tmp_path / "out"
     res = run_cli("build", seed_copy, "--out", out, "--format", "docx", "-j", "2")
-    assert res.code == 1 and "PD501" in res.err and "zz-copy.md" in res.err
+    assert res.code == 1 and "zz-copy.md:4:" in res.err.replace("\\", "/") and "PD501 project:" in res.err
     from docx import Document
 
     cells = [
