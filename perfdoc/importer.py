@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, Position, SourceError
 from .load import RawPath
 from .numbers import EMPTY_MARKS, parse_decimal
 from .quantity import COMPARATORS
-from .schema import HIERARCHY
+from .schema import ALL_SUBCATEGORIES, HIERARCHY, canonical_label
 
 MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real form is < 1 MB unpacked; more is a zip bomb or not a form
 MAX_MEMBERS = 2000
@@ -522,24 +522,11 @@ def amount_of(text: str) -> Decimal | None:
 
 
 def canonical_category(text: str) -> str:
-    label = norm(text)
-    if not label:
-        return ""
-    if label in HIERARCHY:
-        return label
-    if label + "指标" in HIERARCHY:
-        return label + "指标"
-    return label
+    return canonical_label(norm(text), HIERARCHY) if norm(text) else ""
 
 
 def canonical_subcategory(text: str) -> str:
-    label = norm(text)
-    if not label:
-        return ""
-    known = {s for subs in HIERARCHY.values() for s in subs}
-    if label not in known and label + "指标" in known:
-        return label + "指标"
-    return label
+    return canonical_label(norm(text), ALL_SUBCATEGORIES) if norm(text) else ""
 
 
 def compose_target(nature: str, value: str, unit: str) -> str:

@@ -131,9 +131,18 @@ def parse_quantity(text: str | None) -> Quantity | None:
     )
 
 
+UNIT_SYNONYMS = {"日": "天", "个工作日": "天", "工作日": "天", "人数": "人", "场次": "场"}
+
+
+def base_unit(unit: str) -> str:
+    """次/年 → 次, 日 → 天: the unit as compared (a rate per period counts in its base unit)."""
+    base = unit.split("/")[0].removeprefix("每")
+    return UNIT_SYNONYMS.get(base, base)
+
+
 def units_agree(target: Quantity, actual: Quantity) -> bool:
     """An actual value may omit the unit (66.16亿 against 40亿元); otherwise the units must be the same."""
-    return not target.unit or not actual.unit or target.unit == actual.unit
+    return not target.unit or not actual.unit or base_unit(target.unit) == base_unit(actual.unit)
 
 
 def normalize_words(text: str) -> str:

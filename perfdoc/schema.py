@@ -9,6 +9,9 @@ editors.
 from __future__ import annotations
 
 import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -161,7 +164,7 @@ INDICATOR_FIELDS = [
 # FORM.md's hierarchy; 成本指标 also stands as a 一级指标 on forms after 2021.
 HIERARCHY: dict[str, tuple[str, ...]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"),
-    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "环境效益指标", "可持续影响指标"),
     "满意度指标": ("服务对象满意度指标",),
     "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
 }
@@ -173,6 +176,18 @@ SECTION_TITLES = {
 
 
 REQUIRED_TOP = ("year", "project", "department", "unit")
+ALL_SUBCATEGORIES = {s for subs in HIERARCHY.values() for s in subs}
+
+
+def canonical_label(written: str, known: Iterable[str]) -> str:
+    """产出 → 产出指标, 社会效益 → 社会效益指标, 「产出指标 」→ 产出指标: the names forms write, as the schema
+    knows them. Anything else is returned as written, for the did-you-mean of the error."""
+    label = re.sub(r"\s+", "", unicodedata.normalize("NFKC", written))
+    known = set(known)
+    for candidate in (label, label + "指标"):
+        if candidate in known:
+            return candidate
+    return written
 
 
 def _index(specs: list[FieldSpec]) -> dict[str, FieldSpec]:
@@ -371,8 +386,9 @@ class _Parser:
                 raw_path,
             )
             return out
-        for category, subs in data.items():
-            cpath = (*raw_path, category)
+        for written, subs in data.items():
+            cpath = (*raw_path, written)
+            category = canonical_label(written, HIERARCHY)
             if category not in HIERARCHY:
                 self.report(
                     "PD204",
@@ -391,8 +407,9 @@ class _Parser:
                     cpath,
                 )
                 continue
-            for sub, items in subs.items():
-                spath = (*cpath, sub)
+            for written_sub, items in subs.items():
+                spath = (*cpath, written_sub)
+                sub = canonical_label(written_sub, ALL_SUBCATEGORIES)
                 if not self.check_subcategory(category, sub, f"indicators.{category}.{sub}", spath):
                     continue
                 if isinstance(items, dict):
@@ -434,7 +451,8 @@ class _Parser:
             return
         self.assign(ind, matched, field_path)
         if category is None:
-            category, sub = ind.category or "", ind.subcategory or ""
+            category = canonical_label(ind.category or "", HIERARCHY)
+            sub = canonical_label(ind.subcategory or "", ALL_SUBCATEGORIES)
             for name, value in (("category", category), ("subcategory", sub)):
                 if not value:
                     label = "一级指标" if name == "category" else "二级指标"

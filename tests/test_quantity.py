@@ -67,6 +67,8 @@ def test_units_agree_with_magnifiers_and_omitted_units():
     assert units_agree(parse_quantity("40亿元"), parse_quantity("66.16亿"))
     assert units_agree(parse_quantity("≤30万元"), parse_quantity("250000元"))
     assert not units_agree(parse_quantity("≥100人"), parse_quantity("120次"))
+    assert units_agree(parse_quantity("≥1次/年"), parse_quantity("2次"))
+    assert units_agree(parse_quantity("≤30日"), parse_quantity("25天"))
 
 
 @given(

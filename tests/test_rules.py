@@ -278,3 +278,10 @@ def test_english_keys_and_flat_indicator_list(run_cli, tmp_path):
     )
     doc = run_cli("check", src, "--format", "json").json()
     assert doc["files"][0]["total_score"] == "100.00" and doc["errors"] == 0
+
+
+def test_short_indicator_group_names_are_understood(run_cli, seed_copy):
+    f = edit(seed_copy / CONTEST, "  产出指标:\n    数量指标:", "  产出:\n    数量:")
+    edit(f, "    社会效益指标:", "    社会效益 :")
+    doc = run_cli("check", f, "--format", "json").json()
+    assert doc["errors"] == 0 and doc["files"][0]["total_score"] == "92.00"

@@ -195,7 +195,7 @@ def score_computable(ctx: RuleContext) -> Iterator[Diagnostic]:
         elif r.actual is None:
             why = f"实际完成值「{ind.actual}」不是数量"
         else:
-            continue  # units disagree: PD407 says it
+            why = f"年度指标值「{ind.target}」与实际完成值「{ind.actual}」的单位不一致"
         yield ctx.diag("PD410", f"「{ind.name}」无法计算得分：{why}；请填写「得分」", ind, "actual")
 
 
