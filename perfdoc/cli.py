@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -12,6 +13,9 @@ from . import __version__
 from .config import Config, load_config
 from .diagnostics import PerfdocError, Severity
 from .numbers import fmt_decimal
+
+if TYPE_CHECKING:  # the check machinery is imported by the commands that use it, not at start-up
+    from .check import FileReport
 
 
 def _config(ctx: click.Context) -> Config:
@@ -67,10 +71,7 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
     ctx.exit(1 if errors or (strict and warnings) else 0)
 
 
-def _summary_line(rep: object) -> str:
-    from .check import FileReport
-
-    assert isinstance(rep, FileReport)
+def _summary_line(rep: FileReport) -> str:
     a, res = rep.assessment, rep.result
     if a is None or res is None:
         return f"{rep.path}: 未能读取（{rep.errors} 个错误）"
@@ -82,10 +83,7 @@ def _summary_line(rep: object) -> str:
     return " ".join(parts)
 
 
-def _report_json(rep: object) -> dict[str, object]:
-    from .check import FileReport
-
-    assert isinstance(rep, FileReport)
+def _report_json(rep: FileReport) -> dict[str, object]:
     a, res = rep.assessment, rep.result
     return {
         "path": rep.path,

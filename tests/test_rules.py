@@ -285,3 +285,13 @@ def test_short_indicator_group_names_are_understood(run_cli, seed_copy):
     edit(f, "    社会效益指标:", "    社会效益 :")
     doc = run_cli("check", f, "--format", "json").json()
     assert doc["errors"] == 0 and doc["files"][0]["total_score"] == "92.00"
+
+
+def test_every_code_has_a_test_with_a_real_case():
+    """Each code of the catalogue is asserted somewhere in the tests or the bad-input corpus."""
+    here = Path(__file__).parent
+    corpus = (here / "corpus" / "bad" / "expected.toml").read_text(encoding="utf-8")
+    tests = "\n".join(p.read_text(encoding="utf-8") for p in here.glob("test_*.py") if p.name != "test_rules.py")
+    tests += Path(__file__).read_text(encoding="utf-8").split("def test_every_code_has")[0]
+    missing = [code for code in CATALOGUE if code not in tests and code not in corpus]
+    assert missing == []
