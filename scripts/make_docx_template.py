@@ -298,7 +298,7 @@ def summary_template() -> None:
     title.style = "表名"
     title.add_run("{{ year }} 年度项目支出绩效自评汇总表")
     doc.add_paragraph("金额单位：{{ money_unit }}", style="年度")
-    widths = [1.1, 5.0, 3.6, 2.9, 2.9, 1.8, 1.4, 1.2, 4.6, 1.2]
+    widths = [1.0, 4.2, 3.2, 2.8, 2.8, 1.7, 1.3, 1.1, 6.5, 1.1]
     t = new_table(doc, widths, 5, "perfdoc:汇总")
     header, loop_start, data, loop_end, total = t.rows
     row_props(header, header=True)
