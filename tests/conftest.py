@@ -45,6 +45,15 @@ def run_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
     return run
 
 
+def perfdoc_ok(*args: str | Path) -> None:
+    """Run a perfdoc command for a module-scoped fixture (no capsys there) and insist that it succeeds."""
+    from perfdoc.cli import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main([str(a) for a in args])
+    assert exit_info.value.code == 0
+
+
 @pytest.fixture
 def seed_copy(tmp_path: Path) -> Path:
     """A copy of the seed content in a temporary project, for tests that edit it."""

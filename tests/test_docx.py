@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from perfdoc.check import check_paths
 from perfdoc.config import Config
 
-from .conftest import CONTENT, SEED_FILES, edit
+from .conftest import CONTENT, SEED_FILES, edit, perfdoc_ok
 from .realtools import pdf_has_cell_text, pdf_text, pdf_words, soffice_to_pdf
 
 SEED_TOTALS = {"创业孵化基地运行保障": "95.99", "开展科技金融工作及服务": "100", "中国创新创业大赛（上海赛区）": "92"}
@@ -23,12 +23,8 @@ SEED_TOTALS = {"创业孵化基地运行保障": "95.99", "开展科技金融工
 
 @pytest.fixture(scope="module")
 def seed_build(tmp_path_factory) -> Path:
-    from perfdoc.cli import main
-
     out = tmp_path_factory.mktemp("build")
-    with pytest.raises(SystemExit) as exit_info:
-        main(["build", str(CONTENT), "--out", str(out), "--format", "docx"])
-    assert exit_info.value.code == 0
+    perfdoc_ok("build", CONTENT, "--out", out, "--format", "docx")
     return out
 
 

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from .conftest import CONTENT
+from .conftest import CONTENT, perfdoc_ok
 from .realtools import pdf_pages
 
 SEEDS = {
@@ -20,12 +20,8 @@ SEEDS = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Path:
-    from perfdoc.cli import main
-
     out = tmp_path_factory.mktemp("site")
-    with pytest.raises(SystemExit) as exit_info:
-        main(["build", str(CONTENT), "--out", str(out), "--format", "docx,html"])
-    assert exit_info.value.code == 0
+    perfdoc_ok("build", CONTENT, "--out", out, "--format", "docx,html")
     return out
 
 

@@ -14,18 +14,14 @@ from perfdoc.build import digests_of
 from perfdoc.config import Config
 from perfdoc.summary import summarize
 
-from .conftest import CONTENT, edit
+from .conftest import CONTENT, edit, perfdoc_ok
 from .realtools import pdf_text, soffice_to_pdf
 
 
 @pytest.fixture(scope="module")
 def summary_out(tmp_path_factory) -> Path:
-    from perfdoc.cli import main
-
     out = tmp_path_factory.mktemp("summary")
-    with pytest.raises(SystemExit) as exit_info:
-        main(["summary", str(CONTENT), "--year", "2020", "--out", str(out)])
-    assert exit_info.value.code == 0
+    perfdoc_ok("summary", CONTENT, "--year", "2020", "--out", out)
     return out
 
 
