@@ -174,46 +174,13 @@ def zip_bytes(entries: list[ZipEntry]) -> bytes:
     offset = 0
     for e in entries:
         name = e.name.encode("utf-8")
-        header = (
-            struct.pack(
-                "<IHHHHHIIIHH",
-                0x04034B50,
-                20,
-                _UTF8_FLAG,
-                8,
-                _DOS_TIME,
-                _DOS_DATE,
-                e.crc,
-                len(e.compressed),
-                e.size,
-                len(name),
-                0,
-            )
-            + name
-        )
-        central.append(
-            struct.pack(
-                "<IHHHHHHIIIHHHHHII",
-                0x02014B50,
-                20,
-                20,
-                _UTF8_FLAG,
-                8,
-                _DOS_TIME,
-                _DOS_DATE,
-                e.crc,
-                len(e.compressed),
-                e.size,
-                len(name),
-                0,
-                0,
-                0,
-                0,
-                0o644 << 16,
-                offset,
-            )
-            + name
-        )
+        # fmt: off
+        header = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, _UTF8_FLAG, 8, _DOS_TIME, _DOS_DATE,
+                             e.crc, len(e.compressed), e.size, len(name), 0) + name
+        central.append(struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, _UTF8_FLAG, 8, _DOS_TIME, _DOS_DATE,
+                                   e.crc, len(e.compressed), e.size, len(name), 0, 0, 0, 0, 0o644 << 16, offset)
+                       + name)
+        # fmt: on
         local.append(header)
         local.append(e.compressed)
         offset += len(header) + len(e.compressed)
