@@ -221,7 +221,7 @@ def run_jobs(job: Job, sources: list[Path], jobs: int, progress: Callable[[int, 
         for i, s in enumerate(sources, start=1):
             results.append(build_source(job, s))
             if progress:
-                progress(i, total, str(s))
+                progress(i, total, display_path(s))
         return results
     import concurrent.futures as cf
     import multiprocessing
@@ -233,7 +233,7 @@ def run_jobs(job: Job, sources: list[Path], jobs: int, progress: Callable[[int, 
         for i, built in enumerate(pool.map(_work, [str(s) for s in sources], chunksize=chunk), start=1):
             results.append(built)
             if progress:
-                progress(i, total, built.source)
+                progress(i, total, display_path(Path(built.source)))
     return results
 
 
