@@ -98,6 +98,7 @@ def parse_text(path: str, text: str) -> RawDocument:
         raise _err(path, "PD102", "前置数据没有结束行 ---", first + 1, 1)
     yaml_text = "\n".join(lines[first + 1 : close]) + "\n"
     offset = first + 1  # YAML line 0 is file line offset+1
+    _check_colons(path, lines[first + 1 : close], offset)
     controls = _control_positions(yaml_text, offset)
     clean_yaml = _CONTROL.sub("\ufffd", yaml_text)  # let YAML parse; report each control char by field
     doc = RawDocument(path=path, data=None, front_matter_line=first + 1, body_line=close + 2)
@@ -106,6 +107,31 @@ def parse_text(path: str, text: str) -> RawDocument:
     _check_body_controls(path, body, close + 1)
     doc.sections = split_sections(body, close + 1)
     return doc
+
+
+# A key typed with a Chinese keyboard: 项目名称：xxx, or no space after the colon (项目名称:xxx). YAML would read
+# the whole line as one text and report a confusing error further down.
+_KEY_FULLWIDTH = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#]*?)(：)")
+_KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#\s]*?):(?=[^\s/])")
+
+
+def _check_colons(path: str, lines: list[str], offset: int) -> None:
+    from .schema import known_keys
+
+    keys = known_keys()
+    for i, line in enumerate(lines):
+        m = _KEY_FULLWIDTH.match(line)
+        if m and m.group(2).strip() in keys:
+            raise _err(
+                path,
+                "PD101",
+                f"「{m.group(2).strip()}」后用了全角冒号“：”，字段名后须用半角冒号“:”并空一格",
+                offset + i + 1,
+                m.end(2) + 1,
+            )
+        m = _KEY_NO_SPACE.match(line)
+        if m and m.group(2).strip() in keys:
+            raise _err(path, "PD101", f"「{m.group(2).strip()}:」的冒号后须空一格再写值", offset + i + 1, m.end(2) + 1)
 
 
 def _control_positions(text: str, line_offset: int) -> list[Position]:

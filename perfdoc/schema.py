@@ -197,6 +197,12 @@ def _index(specs: list[FieldSpec]) -> dict[str, FieldSpec]:
 _TOP, _FUNDS, _ROW, _IND = (_index(s) for s in (TOP_FIELDS, FUNDS_FIELDS, ROW_FIELDS, INDICATOR_FIELDS))
 
 
+def known_keys() -> set[str]:
+    """Every key the format knows, in every accepted spelling, for the loader's hints."""
+    specs = [*TOP_FIELDS, *FUNDS_FIELDS, *ROW_FIELDS, *INDICATOR_FIELDS]
+    return {key for spec in specs for key in spec.keys} | set(HIERARCHY) | ALL_SUBCATEGORIES
+
+
 def did_you_mean(word: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.4)
     return f"，是否应为「{close[0]}」？" if close else ""

@@ -295,3 +295,13 @@ def test_every_code_has_a_test_with_a_real_case():
     tests += Path(__file__).read_text(encoding="utf-8").split("def test_every_code_has")[0]
     missing = [code for code in CATALOGUE if code not in tests and code not in corpus]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "flagged"),
+    [("99.94%", False), ("99.9%", False), ("100%", False), ("99.93%", True), ("99.8%", True), ("99%", True)],
+)
+def test_pd304_typed_rate_at_the_precision_printed(run_cli, seed_copy, typed, flagged):
+    # 7,295,544 / 7,300,000 = 99.9389…%: 99.94 % to 2 places, 99.9 % to 1, 100 % to none
+    f = edit(seed_copy / INCUBATOR, "执行率: 99.94%", f"执行率: {typed}")
+    assert ("PD304" in codes(run_cli, f)) is flagged

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 
 from ..diagnostics import Diagnostic
 from ..model import FUNDING_COLUMNS
-from ..numbers import ZERO
+from ..numbers import HUNDRED, ZERO
 from ..scoring import execution_score_from_rate
 from .base import ASSESSMENT_ONLY, RuleContext, rule
 
@@ -62,17 +63,22 @@ def budget_present_and_nonzero(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 @rule("PD304", ASSESSMENT_ONLY)
 def typed_execution_rate_matches(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A typed 执行率 equals 全年执行数 / 全年预算数 rounded half up to 2 decimals."""
-    funds, computed = ctx.assessment.funds, ctx.result.execution_rate
-    if funds.execution_rate is not None and computed is not None and funds.execution_rate != computed:
-        total = funds.total
-        yield ctx.diag(
-            "PD304",
-            f"填写的执行率 {funds.execution_rate}% 与计算结果不符：{ctx.amount(total.executed)} ÷ "
-            f"{ctx.amount(total.budget)} = {computed:.2f}%",
-            funds,
-            "execution_rate",
-        )
+    """A typed 执行率 equals 全年执行数 / 全年预算数 rounded half up to 2 decimals, or to the fewer decimals the
+    form prints it with (95.4% and 95% both state 95.42% correctly)."""
+    funds, computed, ratio = ctx.assessment.funds, ctx.result.execution_rate, ctx.result.execution_ratio
+    typed = funds.execution_rate
+    if typed is None or computed is None or ratio is None or typed == computed:
+        return
+    places = max(0, -int(typed.as_tuple().exponent))
+    if places < 2 and typed == (ratio * HUNDRED).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
+        return
+    total = funds.total
+    yield ctx.diag(
+        "PD304",
+        f"填写的执行率 {typed}% 与计算结果不符：{ctx.amount(total.executed)} ÷ {ctx.amount(total.budget)} = {computed:.2f}%",
+        funds,
+        "execution_rate",
+    )
 
 
 @rule("PD305", ASSESSMENT_ONLY)

@@ -197,6 +197,8 @@ CASES: list[tuple[str, bytes | str, str, int]] = [
     ("typed-total-wrong.md", line_insert(21, "总分: 100"), "PD306", 22),
     ("typed-rate-wrong.md", line_insert(8, "  执行率: 95%"), "PD304", 9),
     ("unit-mismatch.md", line_replace(14, "        实际完成值: 120次"), "PD407", 14),
+    ("fullwidth-colon.md", line_replace(4, "主管部门：某某局"), "PD101", 4),
+    ("no-space-after-colon.md", line_replace(15, "        分值:50"), "PD101", 15),
     ("plan-with-actual.md", line_insert(5, "阶段: 绩效目标"), "PD601", 7 + 1),
 ]
 
