@@ -75,7 +75,8 @@ def typed_execution_rate_matches(ctx: RuleContext) -> Iterator[Diagnostic]:
     total = funds.total
     yield ctx.diag(
         "PD304",
-        f"填写的执行率 {typed}% 与计算结果不符：{ctx.amount(total.executed)} ÷ {ctx.amount(total.budget)} = {computed:.2f}%",
+        f"填写的执行率 {typed}% 与计算结果不符："
+        f"{ctx.amount(total.executed)} ÷ {ctx.amount(total.budget)} = {computed:.2f}%",
         funds,
         "execution_rate",
     )
