@@ -81,7 +81,7 @@ def open_docx_bytes(data: bytes, display: str) -> Any:
 
 # -- labels -------------------------------------------------------------------------------------------------
 
-_DECORATION = re.compile(r"[（(]\s*[\d.]+\s*分?\s*[）)]|[（(]\s*[A-Za-z/]+\s*[）)]")
+_DECORATION = re.compile(r"[（(]\s*[\d.]+\s*分?\s*[）)]|[（(]\s*[A-Za-z/%％]+\s*[）)]")
 _PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])")
 
 
@@ -224,8 +224,8 @@ FUND_COLUMNS = [  # (field, label test) in the order tried
     ("score", lambda s: s == "得分"),
 ]
 FUND_ROWS = [
-    ("carryover", lambda s: "结转" in s),
-    ("other", lambda s: "其他资金" in s),
+    ("carryover", lambda s: "结转" in s or "结余" in s),
+    ("other", lambda s: "其他资金" in s or "自筹" in s or s in ("其他", "其中:其他")),
     ("appropriation", lambda s: "财政拨款" in s),
     ("total", lambda s: "资金总额" in s or s in ("合计", "总计")),
 ]
@@ -249,13 +249,46 @@ OUTCOME_LABELS = {
 INDICATOR_COLUMNS = [
     ("category", lambda s: s == "一级指标"),
     ("subcategory", lambda s: s == "二级指标"),
-    ("name", lambda s: s in ("三级指标", "指标名称", "三级指标名称")),
+    ("name", lambda s: s in ("三级指标", "指标名称", "三级指标名称", "指标内容", "具体指标")),
     ("nature", lambda s: s in ("指标性质", "指标方向", "比较符")),
     ("unit", lambda s: s in ("度量单位", "计量单位", "单位")),
-    ("target", lambda s: s in ("年度指标值", "指标值", "预期指标值", "年度目标值", "目标值", "年初目标值", "预期值")),
-    ("actual", lambda s: s in ("实际完成值", "全年实际值", "实际值", "完成值", "全年完成值", "实际完成情况")),
+    (
+        "target",
+        lambda s: (
+            s
+            in (
+                "年度指标值",
+                "指标值",
+                "预期指标值",
+                "年度目标值",
+                "目标值",
+                "年初目标值",
+                "预期值",
+                "计划值",
+                "计划指标值",
+                "年度计划值",
+            )
+        ),
+    ),
+    (
+        "actual",
+        lambda s: (
+            s
+            in (
+                "实际完成值",
+                "全年实际值",
+                "实际值",
+                "完成值",
+                "全年完成值",
+                "实际完成情况",
+                "全年实际完成值",
+                "实际完成",
+                "实际完成指标值",
+            )
+        ),
+    ),
     ("weight", lambda s: s == "分值" or s == "权重"),
-    ("score", lambda s: s == "得分"),
+    ("score", lambda s: s in ("得分", "自评得分", "评分", "实际得分")),
     ("reason", lambda s: "原因" in s or "改进措施" in s),
 ]
 TOTAL_LABELS = {"总分", "合计", "总计", "总分值", "综合得分"}

@@ -268,3 +268,51 @@ def test_hostile_files_are_refused(run_cli, tmp_path, case):
     checked = run_cli("check", path, "--format", "json")
     assert checked.code == 1
     assert checked.json()["files"][0]["diagnostics"][0]["code"] == code
+
+
+@pytest.mark.parametrize(
+    ("label", "normalised"),
+    [
+        ("产出指标(50分)", "产出指标"),
+        ("[产出指标]", "产出指标"),
+        ("【效益指标】", "效益指标"),
+        ("指标1:数量指标", "数量指标"),
+        ("实际\n完成值", "实际完成值"),
+        ("全年预算数（A）", "全年预算数"),
+        ("执行率（B/A）", "执行率"),
+        ("权重(%)", "权重"),
+        ("  分 值 ", "分值"),
+        ("产出指标（30.5分）", "产出指标"),
+    ],
+)
+def test_label_normalisation(label, normalised):
+    from perfdoc.importer import norm
+
+    assert norm(label) == normalised
+
+
+def test_columns_found_by_label_whatever_the_order():
+    from perfdoc.importer import INDICATOR_COLUMNS, Cell, Row, match_columns, norm
+
+    labels = [
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "指标内容",
+        "权重(%)",
+        "计划值",
+        "全年实际完成值",
+        "自评得分",
+        "未完成原因及拟采取的改进措施",
+    ]
+    row = Row(1, 1, [Cell(i + 1, t, norm(t), t) for i, t in enumerate(labels)])
+    assert match_columns(row, INDICATOR_COLUMNS) == {
+        "category": 2,
+        "subcategory": 3,
+        "name": 4,
+        "weight": 5,
+        "target": 6,
+        "actual": 7,
+        "score": 8,
+        "reason": 9,
+    }
