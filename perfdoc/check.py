@@ -14,7 +14,7 @@ from .model import Assessment
 from .schema import parse_assessment
 from .scoring import Result, score
 
-SOURCE_SUFFIXES = (".md", ".markdown", ".docx")
+SOURCE_SUFFIXES = (".md", ".markdown")  # found in folders; a .docx is read when it is named (a glob names it)
 
 
 @dataclass
@@ -54,17 +54,31 @@ def display_path(path: Path) -> str:
 
 
 def collect_sources(paths: Iterable[Path]) -> list[Path]:
-    """Every source file named or found under a named folder, in a stable order; hidden folders skipped."""
+    """Every source file named, or found under a named folder, in a stable order.
+
+    Folders give their Markdown sources: the original .docx that units keep beside the sources they imported
+    from it would otherwise count every project twice. A .docx is read when named (submitted/*.docx). Hidden
+    folders and Word's lock files (~$name.docx) are skipped.
+    """
     found: list[Path] = []
     for p in paths:
         if p.is_dir():
             for sub in sorted(p.rglob("*")):
                 rel = sub.relative_to(p).parts
-                if sub.is_file() and sub.suffix.lower() in SOURCE_SUFFIXES and not any(x.startswith(".") for x in rel):
+                if (
+                    sub.is_file()
+                    and sub.suffix.lower() in SOURCE_SUFFIXES
+                    and not any(x.startswith((".", "~$")) for x in rel)
+                ):
                     found.append(sub)
-        else:
+        elif not p.name.startswith("~$"):
             found.append(p)
     return list(dict.fromkeys(found))
+
+
+def skipped_docx(paths: Iterable[Path]) -> list[Path]:
+    """The .docx files in named folders, which collect_sources leaves out: said, not silently dropped."""
+    return [d for p in paths if p.is_dir() for d in sorted(p.rglob("*.docx")) if not d.name.startswith("~$")]
 
 
 def check_raw(raw: RawDocument, config: Config) -> FileReport:

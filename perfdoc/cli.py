@@ -48,10 +48,17 @@ def _default_paths(cfg: Config, paths: tuple[Path, ...]) -> list[Path]:
 @click.pass_context
 def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -> None:
     """校验源文件（默认 content/）：数字、合计、执行率、得分与等级。"""
-    from .check import check_paths
+    from .check import check_paths, skipped_docx
 
     cfg = _config(ctx)
     reports = check_paths(_default_paths(cfg, paths), cfg)
+    left_out = skipped_docx(_default_paths(cfg, paths))
+    if left_out:
+        click.echo(
+            f"提示：目录中的 {len(left_out)} 个 .docx 未检查；要审核它们，请直接列出文件，"
+            f"如 perfdoc check {left_out[0].parent}/*.docx",
+            err=True,
+        )
     errors = sum(r.errors for r in reports)
     warnings = sum(r.warnings for r in reports)
     infos = sum(r.count(Severity.INFO) for r in reports)

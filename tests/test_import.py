@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import io
+import shutil
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -316,3 +317,14 @@ def test_columns_found_by_label_whatever_the_order():
         "score": 8,
         "reason": 9,
     }
+
+
+def test_folders_give_markdown_and_named_docx_are_read(run_cli, tmp_path):
+    folder = tmp_path / "submitted"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "two-forms.docx", folder / "a.docx")
+    (folder / "~$a.docx").write_bytes(b"lock file Word keeps while a document is open")
+    res = run_cli("check", folder, "--format", "json")
+    assert res.code == 1 and "1 个 .docx 未检查" in res.err  # no source found, and the .docx is mentioned
+    res = run_cli("check", folder / "a.docx", folder / "~$a.docx", "--format", "json")
+    assert [Path(f["path"]).name for f in res.json()["files"]] == ["a.docx#1", "a.docx#2"]
