@@ -298,7 +298,7 @@ def build(
         result.digests.extend(Digest.from_json(d) for d in entry["digests"])
         for path, outputs in entry["outputs"].items():
             result.outputs[path] = {fmt: Path(p) for fmt, p in outputs.items()}
-    _remove_orphans(cache, new_entries)
+    _remove_orphans(cache, new_entries, job.formats)
     changed = bool(stale) or cache.salt != salt or set(cache.entries) != set(new_entries)
     if _settle_clashes(result, job, new_entries):
         changed = True
@@ -319,13 +319,17 @@ def _outputs_exist(entry: dict[str, Any]) -> bool:
     return all(os.path.isfile(p) for outputs in entry["outputs"].values() for p in outputs.values())
 
 
-def _remove_orphans(cache: Cache, current: dict[str, dict[str, Any]]) -> None:
-    """Outputs the last build made that this one does not: of deleted sources, renamed projects, new errors."""
+def _remove_orphans(cache: Cache, current: dict[str, dict[str, Any]], formats: tuple[str, ...]) -> None:
+    """Outputs the last build made that this one does not: of deleted sources, renamed projects, new errors.
+
+    A format this build was not asked for is left alone where its source still exists: `build --format html`
+    after a Word build keeps the .docx files.
+    """
     keep = {p for e in current.values() for outputs in e["outputs"].values() for p in outputs.values()}
-    for entry in cache.entries.values():
+    for source, entry in cache.entries.items():
         for outputs in entry["outputs"].values():
-            for p in outputs.values():
-                if p not in keep:
+            for fmt, p in outputs.items():
+                if p not in keep and (source not in current or _wants(formats, fmt)):
                     remove_stale(Path(p))
                     remove_stale(Path(p).with_suffix(".pdf"))
 

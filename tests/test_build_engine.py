@@ -141,3 +141,13 @@ def test_progress_lines_when_not_a_terminal(run_cli, tmp_path):
     lines = [line.replace("\\", "/") for line in res.err.splitlines() if line.startswith("[")]
     assert [line.split(" ", 1)[0] for line in lines] == ["[1/3]", "[2/3]", "[3/3]"]
     assert lines[0].endswith("content/2020/incubator.md")
+
+
+def test_a_build_of_other_formats_keeps_the_files_it_was_not_asked_for(forms, tmp_path):
+    out = tmp_path / "out"
+    build([forms], Config(), ("docx", "html"), out, jobs=1)
+    build([forms], Config(), ("html",), out, jobs=1)
+    assert (out / "2024" / "合成项目00001.docx").is_file() and (out / "2024" / "合成项目00001.html").is_file()
+    (forms / "form-00001.md").unlink()
+    build([forms], Config(), ("html",), out, jobs=1)
+    assert not (out / "2024" / "合成项目00001.html").exists()
