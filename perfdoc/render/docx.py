@@ -35,7 +35,6 @@ from .wordml import (
 _LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\x07\x0c]")
 TEMPLATED_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml")
 CORE_PART = "docProps/core.xml"
-TEMPLATE_NAME = "form.docx"
 
 
 class TemplateError(PerfdocError):
