@@ -289,13 +289,14 @@ def build(
                 "outputs": b.outputs,
             }
             result.written += b.written
+            result.digests.extend(b.digests)
         else:
             entry = fresh[s]
             if entry.get("stat") != stats[s]:
                 entry["stat"] = stats[s]  # touched, not changed: remember the new mtime
                 restat = True
+            result.digests.extend(Digest.from_json(d) for d in entry["digests"])  # only the cached come from JSON
         new_entries[s] = entry
-        result.digests.extend(Digest.from_json(d) for d in entry["digests"])
         for path, outputs in entry["outputs"].items():
             result.outputs[path] = {fmt: Path(p) for fmt, p in outputs.items()}
     _remove_orphans(cache, new_entries, job.formats)
