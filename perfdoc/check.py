@@ -85,7 +85,7 @@ def check_raw(raw: RawDocument, config: Config) -> FileReport:
     from .rules import RuleContext, validate
 
     report = FileReport(path=raw.path, raw=raw)
-    assessment, report.diagnostics = parse_assessment(raw, config.execution_weight)
+    assessment, report.diagnostics = parse_assessment(raw, config.execution_weight, tuple(config.grade_bands))
     report.assessment = assessment
     if any(d.severity == Severity.ERROR for d in report.diagnostics):
         report.sort()

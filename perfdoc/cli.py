@@ -12,7 +12,7 @@ import click
 from . import __version__
 from .config import Config, load_config
 from .diagnostics import PerfdocError, Severity
-from .numbers import fmt_decimal
+from .numbers import fmt_decimal, fmt_rate
 
 if TYPE_CHECKING:  # the check machinery is imported by the commands that use it, not at start-up
     from .check import FileReport
@@ -80,14 +80,15 @@ def check(ctx: click.Context, paths: tuple[Path, ...], fmt: str, strict: bool) -
 
 def _summary_line(rep: FileReport) -> str:
     a, res = rep.assessment, rep.result
-    if a is None or res is None:
+    if a is None:  # not even the data could be read: YAML, encoding, size
         return f"{rep.path}: 未能读取（{rep.errors} 个错误）"
-    parts = [f"{rep.path}:", a.stage_label, f"{a.year}", a.project]
-    if res.execution_rate is not None:
-        parts.append(f"执行率 {res.execution_rate:.2f}%")
-    if res.total_score is not None:
-        parts.append(f"总分 {res.total_score:.2f} {res.grade}")
-    return " ".join(parts)
+    parts = [f"{rep.path}:", a.stage_label, f"{a.year or '（无年度）'}", a.project or "（无项目名称）"]
+    if res is not None and res.execution_rate is not None:
+        parts.append(f"执行率 {fmt_rate(res.execution_rate)}")
+    if res is not None and res.total_score is not None:
+        parts.append(f"总分 {fmt_decimal(res.total_score)} {res.grade}")
+    line = " ".join(parts)
+    return f"{line}：有 {rep.errors} 个错误，未生成" if rep.errors else line
 
 
 def _report_json(rep: FileReport) -> dict[str, object]:
@@ -340,24 +341,19 @@ def rules_markdown() -> str:
     from .diagnostics import CATALOGUE
     from .rules import RULES
 
-    docs = {r.code: r for r in RULES}
+    implemented = {r.code: r.name for r in RULES}
     lines = [
         "# 校验规则一览",
         "",
         "由 `perfdoc rules` 生成。级别：错误（error）使 `perfdoc check` 以退出码 1 结束；警告（warning）"
         "在 `--strict` 时也如此；提示（info）仅供参考。",
         "",
-        "| 代码 | 级别 | 说明 | 规则（实现） |",
-        "| --- | --- | --- | --- |",
+        "| 代码 | 级别 | 说明 | 规则 | 实现 |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for code, entry in CATALOGUE.items():
-        r = docs.get(code)
-        impl = (
-            f"`{r.name}`：{r.doc.splitlines()[0]}"
-            if r
-            else "读取与结构检查（perfdoc.load / perfdoc.schema / perfdoc.check）"
-        )
-        lines.append(f"| {code} | {entry.severity.label} | {entry.title} | {impl} |")
+        impl = f"`{implemented[code]}`" if code in implemented else "读取与结构检查"
+        lines.append(f"| {code} | {entry.severity.label} | {entry.title} | {entry.rule} | {impl} |")
     return "\n".join(lines) + "\n"
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 from .diagnostics import ConfigError
 
 CONFIG_FILE = "perfdoc.toml"
+MAX_CONFIG_BYTES = 256 * 1024
+MAX_PLACES = 6  # amounts printed with at most 6 decimals (万元 to the cent)
 
 
 @dataclass
@@ -50,11 +52,25 @@ def _read_toml(path: Path) -> dict[str, object]:
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib
+    from .load import NotARegularFile, read_bounded
+
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: 配置文件无法读取：{exc}") from None
+        raw = read_bounded(path, MAX_CONFIG_BYTES)
+    except NotARegularFile:
+        raise ConfigError(f"{path}: 不是普通文件，无法作为配置文件读取") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: 配置文件无法读取：{exc.strerror or exc}") from None
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: 配置文件超过 {MAX_CONFIG_BYTES // 1024} KB，不像是 perfdoc 的配置")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}:{line}: 配置文件不是 UTF-8 编码（可能是 GBK），请在编辑器中以 UTF-8 另存") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: 配置文件格式错误（TOML）：{exc}") from None
 
 
 def find_config(start: Path) -> tuple[Path | None, dict[str, object]]:
@@ -86,11 +102,31 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
         if key not in known:
             raise ConfigError(f"{path}: 未知配置项 {key}（可用：{', '.join(sorted(known))}）")
         setattr(cfg, key, _coerce(path, key, value, getattr(cfg, key)))
+    _check_ranges(path, cfg)
     if cfg.money_unit not in ("元", "万元"):
         raise ConfigError(f"{path}: money_unit 只能是 元 或 万元，而不是 {cfg.money_unit}")
     if cfg.goal_label not in ("预算目标", "预期目标"):
         raise ConfigError(f"{path}: goal_label 只能是 预算目标 或 预期目标，而不是 {cfg.goal_label}")
     return cfg
+
+
+def _check_ranges(path: Path | None, cfg: Config) -> None:
+    """Values of the right type that no form can use: each named by its key, with what it may be."""
+    if cfg.amount_places is not None and not 0 <= cfg.amount_places <= MAX_PLACES:
+        raise ConfigError(f"{path}: amount_places 应为 0 至 {MAX_PLACES} 之间的整数，而不是 {cfg.amount_places}")
+    if not (cfg.execution_weight.is_finite() and 0 <= cfg.execution_weight <= 100):
+        raise ConfigError(f"{path}: execution_weight 应为 0 至 100 之间的数，而不是 {cfg.execution_weight}")
+    if not (cfg.exceed_ratio.is_finite() and 1 <= cfg.exceed_ratio <= 1000):
+        raise ConfigError(f"{path}: exceed_ratio 应为 1 至 1000 之间的数，而不是 {cfg.exceed_ratio}")
+    for name, floor in cfg.grade_bands.items():
+        if not name.strip() or len(name) > 10 or not name.isprintable():
+            raise ConfigError(f"{path}: grade_bands 的等级名「{name}」应为 1 至 10 个可见字符")
+        if not (floor.is_finite() and 0 <= floor <= 100):
+            raise ConfigError(f"{path}: grade_bands 中「{name}」的分数线应为 0 至 100 之间的数，而不是 {floor}")
+    for key in ("content_dir", "build_dir", "templates_dir"):
+        value = getattr(cfg, key)
+        if not value.strip() or "\0" in value:
+            raise ConfigError(f"{path}: {key} 不能为空")
 
 
 def _coerce(path: Path | None, key: str, value: object, default: object) -> object:
@@ -100,7 +136,7 @@ def _coerce(path: Path | None, key: str, value: object, default: object) -> obje
                 raise TypeError
             return value
         if isinstance(default, Decimal):
-            if isinstance(value, bool):
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
                 raise TypeError
             return Decimal(str(value))
         if default is None or isinstance(default, int):
@@ -109,6 +145,8 @@ def _coerce(path: Path | None, key: str, value: object, default: object) -> obje
             return value
         if isinstance(default, dict):
             if not isinstance(value, dict) or not value:
+                raise TypeError
+            if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in value.values()):
                 raise TypeError
             return {str(k): Decimal(str(v)) for k, v in value.items()}
         if not isinstance(value, str):

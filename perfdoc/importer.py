@@ -25,6 +25,7 @@ from .schema import ALL_SUBCATEGORIES, HIERARCHY, canonical_label
 
 MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real form is < 1 MB unpacked; more is a zip bomb or not a form
 MAX_MEMBERS = 2000
+MAX_DOCX_BYTES = 32 * 1024 * 1024  # a filled form with its scanned seal is a few MB
 MAX_TABLE_ROWS = 5000
 MAX_GRID_CELLS = 100_000
 
@@ -39,10 +40,18 @@ class DocxImportError(SourceError):
 
 def read_docx(path: Path, display: str) -> Any:
     """A python-docx Document, after refusing what is not a reasonable .docx."""
+    from .load import NotARegularFile, read_bounded
+
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_DOCX_BYTES)
+    except NotARegularFile:
+        raise DocxImportError(display, "PD110", "不是普通文件（设备、管道或目录）") from None
     except OSError as exc:
         raise DocxImportError(display, "PD110", f"无法读取文件：{exc.strerror or exc}") from None
+    if len(data) > MAX_DOCX_BYTES:
+        raise DocxImportError(
+            display, "PD112", f"文件超过 {MAX_DOCX_BYTES // (1024 * 1024)} MB，不像是自评表，拒绝读取"
+        )
     return open_docx_bytes(data, display)
 
 

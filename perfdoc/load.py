@@ -41,7 +41,10 @@ class RawDocument:
     front_matter_line: int = 1  # the opening ---
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+_CONTROL_NAMES = {"\u2028": "行分隔符 U+2028", "\u2029": "段分隔符 U+2029"}
+# Spaces that look like spaces: YAML takes neither for indentation nor for the space after a key's colon.
+_ODD_SPACES = {"\u00a0": "不间断空格（U+00A0）", "\u3000": "全角空格（U+3000）", "\t": "制表符（Tab）"}
 _FENCE = re.compile(r"^---[ \t]*$")
 _STD_TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
@@ -54,7 +57,7 @@ def _err(path: str, code: str, message: str, line: int = 1, column: int = 1, fld
 def decode(path: str, raw: bytes) -> str:
     """Bytes → text: UTF-8 (a BOM is accepted and dropped), CRLF and CR folded to LF."""
     if len(raw) > MAX_FILE_BYTES:
-        raise _err(path, "PD105", f"文件大小 {len(raw):,} 字节，超过上限 {MAX_FILE_BYTES:,} 字节")
+        raise _err(path, "PD105", f"文件超过上限 {MAX_FILE_BYTES:,} 字节（一份自评表通常约 30 KB）")
     if not raw.strip():
         raise _err(path, "PD108", "文件为空：至少需要以 --- 包围的前置数据（年度、项目名称、绩效指标等）")
     try:
@@ -67,6 +70,12 @@ def decode(path: str, raw: bytes) -> str:
         raise _err(
             path, "PD104", f"第 {exc.start} 字节不是有效的 UTF-8{hint}，请以 UTF-8 编码另存此文件", line, column
         ) from None
+    if text.startswith("\ufeff"):
+        raise _err(
+            path,
+            "PD102",
+            "文件开头有多余的字节顺序标记（BOM，U+FEFF），常见于多次另存：请以“UTF-8（无 BOM）”另存此文件",
+        )
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -78,10 +87,41 @@ def _looks_gbk(raw: bytes) -> bool:
     return True
 
 
+class NotARegularFile(OSError):
+    """A device, a FIFO or a folder named where a file was expected."""
+
+
+def read_bounded(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, at most limit + 1 of them: /dev/zero, a FIFO or a growing file never hang a check.
+
+    The caller compares the length with its limit; reading one byte more is how it knows the file is too big.
+    """
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(f"{path} 不是普通文件（设备、管道或目录）")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_file(path: Path, display: str | None = None) -> RawDocument:
     shown = display or str(path)
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_FILE_BYTES)
+    except NotARegularFile:
+        raise _err(shown, "PD110", "不是普通文件（设备、管道或目录），只读取 .md 源文件") from None
     except OSError as exc:
         raise _err(shown, "PD110", f"无法读取文件：{exc.strerror or exc}") from None
     return parse_text(shown, decode(shown, raw))
@@ -120,6 +160,7 @@ def _check_colons(path: str, lines: list[str], offset: int) -> None:
 
     keys = known_keys()
     for i, line in enumerate(lines):
+        _check_odd_spaces(path, line, offset + i + 1)
         m = _KEY_FULLWIDTH.match(line)
         if m and m.group(2).strip() in keys:
             raise _err(
@@ -134,22 +175,34 @@ def _check_colons(path: str, lines: list[str], offset: int) -> None:
             raise _err(path, "PD101", f"「{m.group(2).strip()}:」的冒号后须空一格再写值", offset + i + 1, m.end(2) + 1)
 
 
-def _control_positions(text: str, line_offset: int) -> list[Position]:
+def _check_odd_spaces(path: str, line: str, number: int) -> None:
+    indent = line[: len(line) - len(line.lstrip(" \t\u00a0\u3000"))]
+    for ch, name in _ODD_SPACES.items():
+        if ch in indent and ch != "\t":  # tabs have their own message from the YAML error
+            raise _err(path, "PD101", f"缩进中有{name}，请改为普通半角空格", number, indent.index(ch) + 1)
+    m = re.match(r"^\s*(?:-\s+)?[^\s#:：'\"{}\[\]][^:#]*?:([\u00a0\u3000])", line)
+    if m:
+        raise _err(path, "PD101", f"冒号后是{_ODD_SPACES[m.group(1)]}，请改为普通半角空格", number, m.start(1) + 1)
+
+
+def _control_positions(text: str, line_offset: int) -> list[tuple[Position, str]]:
+    """Where each control character stands, with its name for the message."""
     found = []
-    for m in _CONTROL.finditer(text):
-        line = text.count("\n", 0, m.start())
-        col = m.start() - (text.rfind("\n", 0, m.start()) + 1)
-        found.append(Position(line + line_offset + 1, col + 1))
+    for number, line in enumerate(text.split("\n")):
+        for m in _CONTROL.finditer(line):
+            found.append((Position(number + line_offset + 1, m.start() + 1), _control_name(m.group())))
     return found
+
+
+def _control_name(ch: str) -> str:
+    return _CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
 
 
 def _check_body_controls(path: str, body: str, line_offset: int) -> None:
     found = _control_positions(body, line_offset)
     if found:
-        p = found[0]
+        p, code = found[0]
         section = _section_at(body, p.line - line_offset)
-        ch = _CONTROL.search(body)
-        code = f"U+{ord(ch.group()):04X}" if ch else ""
         raise _err(
             path,
             "PD107",
@@ -169,7 +222,7 @@ def _section_at(body: str, line: int) -> str:
     return title
 
 
-def _compose(path: str, yaml_text: str, offset: int, doc: RawDocument, controls: list[Position]) -> object:
+def _compose(path: str, yaml_text: str, offset: int, doc: RawDocument, controls: list[tuple[Position, str]]) -> object:
     import yaml
 
     loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -181,6 +234,8 @@ def _compose(path: str, yaml_text: str, offset: int, doc: RawDocument, controls:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line if mark else 0) + offset + 1
         col = (mark.column if mark else 0) + 1
+        if "nesting depth" in str(exc.problem):  # PyYAML ≥ 6.0.3 stops deep flow nesting itself
+            raise _err(path, "PD106", f"YAML 嵌套层次过深（上限 {MAX_DEPTH} 层）", line, col) from None
         raise _err(path, "PD101", _yaml_message(exc, yaml_text, mark.line if mark else 0), line, col) from None
     except yaml.YAMLError as exc:
         raise _err(path, "PD101", f"YAML 无法解析：{exc}", offset + 1, 1) from None
@@ -228,7 +283,7 @@ def _yaml_message(exc: object, yaml_text: str, line0: int) -> str:
 class _Walker:
     """Node graph → plain data, recording where each key and value stands."""
 
-    def __init__(self, path: str, offset: int, doc: RawDocument, controls: list[Position]):
+    def __init__(self, path: str, offset: int, doc: RawDocument, controls: list[tuple[Position, str]]):
         self.path = path
         self.offset = offset
         self.doc = doc
@@ -289,13 +344,13 @@ class _Walker:
         if node.tag == _STD_TAG + "null" and not node.style:  # type: ignore[attr-defined]
             return None
         end = self.pos(node.end_mark)  # type: ignore[attr-defined]
-        for p in self.controls:
+        for p, name in self.controls:
             if (start.line, start.column) <= (p.line, p.column) < (end.line, end.column):
-                self.error("PD107", "含有控制字符，请删除（常见于从 PDF 或网页复制的文本）", p, raw_path)
+                self.error("PD107", f"含有控制字符 {name}，请删除（常见于从 PDF 或网页复制的文本）", p, raw_path)
                 return None
         bad = _CONTROL.search(value)  # escapes such as "\x07" in double-quoted strings
         if bad:
-            self.error("PD107", f"含有控制字符 U+{ord(bad.group()):04X}，请删除", start, raw_path)
+            self.error("PD107", f"含有控制字符 {_control_name(bad.group())}，请删除", start, raw_path)
             return None
         return unicodedata.normalize("NFC", value)
 

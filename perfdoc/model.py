@@ -31,7 +31,7 @@ REVERSE = "反向"
 @dataclass
 class Located:
     raw_path: RawPath = ()
-    field_path: str = ""  # English path used in diagnostics and JSON: indicators[3]
+    field_path: str = ""  # English path used in diagnostics and JSON: indicators[4] (the fourth)
     keys: dict[str, str] = field(default_factory=dict)  # field name → key as the author wrote it
 
 

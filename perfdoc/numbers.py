@@ -2,9 +2,29 @@
 
 from __future__ import annotations
 
+import decimal
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+# The arithmetic of every figure, chosen rather than inherited: 28 significant digits is what a figure may carry
+# (MAX_DIGITS), and 60 leaves room for products and quotients of such figures without rounding; exponents are
+# bounded so that no input can ask for a billion-digit quantize. Set as the default of every thread (serve's
+# watcher) and of this one; worker processes import this module too.
+MAX_DIGITS = 28
+MAX_DECIMALS = 6  # 0.000001 (万元: one cent): beyond this an amount, a weight or a rate is a typo, not a figure
+CONTEXT = decimal.Context(
+    prec=60,
+    rounding=ROUND_HALF_UP,
+    Emax=999,
+    Emin=-999,
+    traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
+)
+decimal.DefaultContext.prec = CONTEXT.prec
+decimal.DefaultContext.rounding = CONTEXT.rounding
+decimal.DefaultContext.Emax = CONTEXT.Emax
+decimal.DefaultContext.Emin = CONTEXT.Emin
+decimal.setcontext(CONTEXT.copy())
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -42,18 +62,36 @@ def parse_decimal(raw: str, *, percent: bool = False) -> Decimal | None:
         raise ValueError(f"「{raw}」不是有限的数值")
     if _GROUPED.match(text):
         text = text.replace(",", "")
-    if not _PLAIN_NUMBER.match(text):
+    if not _PLAIN_NUMBER.match(text) or not text.isascii():
         raise ValueError(f"「{raw}」不是数字")
     try:
-        return Decimal(text)
+        value = Decimal(text)
     except InvalidOperation:  # pragma: no cover - the pattern above admits only valid literals
         raise ValueError(f"「{raw}」不是数字") from None
+    check_digits(raw, value)
+    return value + ZERO  # -0 is 0: a form never prints "-0.00"
+
+
+def check_digits(raw: str, value: Decimal) -> None:
+    """Refuse what Decimal would otherwise round silently or what no form can mean."""
+    digits = value.as_tuple().digits
+    significant = len(digits) - next((i for i, d in enumerate(digits) if d), len(digits))
+    if significant > MAX_DIGITS:
+        raise ValueError(f"「{_short(raw)}」有 {significant} 位有效数字，超出上限 {MAX_DIGITS} 位，请检查位数")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > MAX_DECIMALS and value != 0:
+        raise ValueError(f"「{_short(raw)}」小数位数超过 {MAX_DECIMALS} 位，请检查单位和位数")
+
+
+def _short(raw: str) -> str:
+    return raw if len(raw) <= 40 else raw[:18] + "…" + raw[-18:]
 
 
 def fmt_amount(value: Decimal | None, places: int = 2) -> str:
     """7295544 → 7,295,544.00; None → —. Never drops a digit the author wrote: 729.5545 stays."""
     if value is None:
         return "—"
+    value = value + ZERO  # no "-0.00"
     written = -int(value.normalize().as_tuple().exponent)
     places = max(places, written)
     q = Decimal(1).scaleb(-places)
@@ -64,7 +102,7 @@ def fmt_score(value: Decimal | None) -> str:
     """A score as the form prints it: 9.99, 10, 95.99, 92 (trailing .00 dropped as on the seeds)."""
     if value is None:
         return "—"
-    v = round2(value)
+    v = round2(value) + ZERO
     return f"{v:.0f}" if v == v.to_integral_value() else f"{v:.2f}"
 
 
@@ -72,9 +110,9 @@ def fmt_rate(value: Decimal | None) -> str:
     """A rate in percent with 2 decimals: 99.94%."""
     if value is None:
         return "—"
-    return f"{round2(value):.2f}%"
+    return f"{round2(value) + ZERO:.2f}%"
 
 
 def fmt_decimal(value: Decimal | None) -> str | None:
     """A decimal for JSON: a string with 2 places, never a float."""
-    return None if value is None else f"{round2(value):.2f}"
+    return None if value is None else f"{round2(value) + ZERO:.2f}"

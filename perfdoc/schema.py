@@ -32,8 +32,10 @@ from .model import (
     Indicator,
     Located,
 )
-from .numbers import parse_decimal
+from .numbers import MAX_DIGITS, parse_decimal
 
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
 MAX_AMOUNT = Decimal(10) ** 13  # 10 万亿: no single project comes near it; a larger figure is a typo
 MAX_WEIGHT = Decimal(100)
 
@@ -51,6 +53,8 @@ class FieldSpec:
     def keys(self) -> tuple[str, ...]:
         return (self.label, self.name, *self.aliases)
 
+
+GRADE_NAMES = ("优", "良", "中", "差")  # the default grade_bands; a project may configure its own names
 
 STAGE_WORDS = {
     "绩效目标": PLAN,
@@ -101,7 +105,7 @@ TOP_FIELDS = [
         "等级",
         "choice",
         "等级 优/良/中/差（可不填，由总分计算；填写时校验）",
-        choices=("优", "良", "中", "差"),
+        choices=GRADE_NAMES,
     ),
 ]
 ROW_FIELDS = [
@@ -209,10 +213,11 @@ def did_you_mean(word: str, candidates: list[str]) -> str:
 
 
 class _Parser:
-    def __init__(self, raw: RawDocument, execution_weight: Decimal):
+    def __init__(self, raw: RawDocument, execution_weight: Decimal, grade_names: tuple[str, ...] = GRADE_NAMES):
         self.raw = raw
         self.diagnostics: list[Diagnostic] = []
         self.execution_weight = execution_weight
+        self.grade_names = grade_names  # the configured grade_bands decide what 等级 may say
 
     # -- positions and reporting -------------------------------------------------------------------
 
@@ -248,6 +253,11 @@ class _Parser:
             child = (*raw_path, key)
             if spec is None:
                 hint = did_you_mean(key, labels) or f"（{what}可用字段：{'、'.join(labels)}）"
+                if re.fullmatch(r"[0-9]{3}(\.[0-9]*)?", key):  # {全年预算数: 7,300,000}: the commas split the mapping
+                    hint = (
+                        "：花括号 {…} 中的逗号是字段分隔符，带千位分隔符的金额须加引号，"
+                        '如 全年预算数: "7,300,000"，或不写逗号 7300000'
+                    )
                 self.report("PD203", f"未知字段「{key}」{hint}", _join(field_path, key), child, key=True)
                 continue
             if spec.name in out:
@@ -271,19 +281,31 @@ class _Parser:
             return None
         text = value.strip()
         if spec.kind == "text":
-            return text or None
-        if spec.kind == "year":
-            if not text.isdigit() or not 1990 <= int(text) <= 2100:
+            long_number = _LONG_NUMBER.search(text.replace(",", ""))
+            if long_number and spec.name in ("target", "actual"):
                 self.report(
-                    "PD206", f"「{spec.label}」应为四位年份（如 2020），而不是「{value}」", field_path, raw_path
+                    "PD206",
+                    f"「{spec.label}」中的数字有 {len(long_number.group())} 位，超出上限 {MAX_DIGITS} 位，请检查位数",
+                    field_path,
+                    raw_path,
                 )
                 return None
-            return int(text)
+            return text or None
+        if spec.kind == "year":
+            # Full-width digits (２０２１) are typed on Chinese keyboards; superscripts and other scripts are not years.
+            digits = text.translate(_FULLWIDTH_DIGITS)
+            if not re.fullmatch(r"[0-9]{4}", digits) or not 1990 <= int(digits) <= 2100:
+                self.report(
+                    "PD206", f"「{spec.label}」应为四位年份（如 2020），而不是「{_clip(value)}」", field_path, raw_path
+                )
+                return None
+            return int(digits)
         if spec.kind == "choice":
             table = {"阶段": STAGE_WORDS, "达成情况": BAND_WORDS, "指标方向": DIRECTION_WORDS}.get(spec.label)
-            mapped = table.get(text) if table else (text if text in spec.choices else None)
+            choices = self.grade_names if spec.name == "grade" else spec.choices
+            mapped = table.get(text) if table else (text if text in choices else None)
             if mapped is None:
-                options = "、".join(dict.fromkeys(c for c in spec.choices if not c.isascii()))
+                options = "、".join(dict.fromkeys(c for c in choices if not c.isascii()))
                 self.report("PD207", f"「{spec.label}」只能是 {options}，而不是「{value}」", field_path, raw_path)
             return mapped
         try:
@@ -335,11 +357,17 @@ class _Parser:
             return a
         top = self.fields(self.raw.data, (), "", _TOP, "前置数据")
         self.assign(a, top, "", skip=("funds", "indicators"))
+        for name in ("project", "department", "unit"):
+            if getattr(a, name) is None:  # written but blank: the model keeps text fields as text
+                setattr(a, name, "")
         for name in REQUIRED_TOP:
-            if name not in top or top[name][1] is None:  # absent, or present and left empty
-                spec = next(s for s in TOP_FIELDS if s.name == name)
-                where: RawPath = (top[name][3],) if name in top else ()
-                self.report("PD201", f"缺少「{spec.label}」（{spec.description}）", name, where, key=name in top)
+            spec = next(s for s in TOP_FIELDS if s.name == name)
+            written = top[name][1] if name in top else None
+            if name not in top:
+                self.report("PD201", f"缺少「{spec.label}」（{spec.description}）", name, ())
+            elif written is None or (isinstance(written, str) and not written.strip()):
+                # present but empty, "" or only white space: a nameless form must never be built
+                self.report("PD201", f"「{spec.label}」为空，须填写（{spec.description}）", name, (top[name][3],))
         a.funds = self.funds(top.get("funds"))
         if "indicators" in top:
             _, value, child, _ = top["indicators"]
@@ -450,7 +478,7 @@ class _Parser:
     def indicator(
         self, item: object, raw_path: RawPath, category: str | None, sub: str | None, out: list[Indicator]
     ) -> None:
-        field_path = f"indicators[{len(out)}]"
+        field_path = f"indicators[{len(out) + 1}]"  # counted from 1, as a person counts: [4] is the fourth
         ind = Indicator(raw_path=raw_path, field_path=field_path)
         matched = self.fields(item, raw_path, field_path, _IND, "三级指标")
         if not isinstance(item, dict):
@@ -534,6 +562,11 @@ def infer_stage(a: Assessment) -> str:
     return PLAN
 
 
+def _clip(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: a 5,000-character typo is shown by its ends."""
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}（共 {len(text)} 个字符）"
+
+
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
@@ -559,8 +592,10 @@ def _expect(spec: FieldSpec) -> str:
     }.get(spec.kind, "单个值")
 
 
-def parse_assessment(raw: RawDocument, execution_weight: Decimal = Decimal(10)) -> tuple[Assessment, list[Diagnostic]]:
-    parser = _Parser(raw, execution_weight)
+def parse_assessment(
+    raw: RawDocument, execution_weight: Decimal = Decimal(10), grade_names: tuple[str, ...] = GRADE_NAMES
+) -> tuple[Assessment, list[Diagnostic]]:
+    parser = _Parser(raw, execution_weight, grade_names)
     assessment = parser.parse()
     return assessment, parser.diagnostics
 

@@ -48,7 +48,8 @@ def test_new_then_check_lists_exactly_the_fields_to_fill(run_cli, tmp_path):
     doc = run_cli("check", path, "--format", "json").json()
     fields = sorted(d["field"] for d in doc["files"][0]["diagnostics"])
     assert fields == sorted(
-        ["department", "unit"] + [f"indicators[{i}].{f}" for i in range(3) for f in ("indicator", "target", "weight")]
+        ["department", "unit"]
+        + [f"indicators[{i}].{f}" for i in range(1, 4) for f in ("indicator", "target", "weight")]
     )
     assert {d["code"] for d in doc["files"][0]["diagnostics"]} == {"PD201"}
     lines = text.splitlines()

@@ -107,12 +107,12 @@ def test_pd401_score_above_weight(run_cli, seed_copy):
         "综合满意度, 年度指标值: =90%, 实际完成值: 100%, 分值: 10, 得分: 10",
         "综合满意度, 年度指标值: =90%, 实际完成值: 100%, 分值: 10, 得分: 12",
     )
-    assert ("PD401", 43, "indicators[15].score") in diagnostics(run_cli, f)
+    assert ("PD401", 43, "indicators[16].score") in diagnostics(run_cli, f)
 
 
 def test_pd402_deduction_without_reason_seed_energy(run_cli, seed_copy):
     f = edit(seed_copy / INCUBATOR, "        偏差原因分析及改进措施: 加强电力维护，保障能源稳定。\n", "")
-    assert ("PD402", 55, "indicators[6].score") in diagnostics(run_cli, f)
+    assert ("PD402", 55, "indicators[7].score") in diagnostics(run_cli, f)
 
 
 def test_pd403_full_marks_on_missed_target(run_cli, seed_copy):
@@ -122,7 +122,7 @@ def test_pd403_full_marks_on_missed_target(run_cli, seed_copy):
         "培训服务, 年度指标值: =300次, 实际完成值: 250次",
     )
     found = diagnostics(run_cli, f)
-    assert ("PD403", 22, "indicators[2].score") in found
+    assert ("PD403", 22, "indicators[3].score") in found
     assert "PD404" not in {c for c, _, _ in found}  # one finding, said once
 
 
@@ -132,7 +132,7 @@ def test_pd404_score_above_rule_allows(run_cli, seed_copy):
         "培训服务, 年度指标值: =300次, 实际完成值: 731次, 分值: 8, 得分: 8",
         "培训服务, 年度指标值: =300次, 实际完成值: 250次, 分值: 8, 得分: 7, 偏差原因: 疫情",
     )
-    assert ("PD404", 22, "indicators[2].score") in diagnostics(run_cli, f)  # 250/300 × 8 = 6.67
+    assert ("PD404", 22, "indicators[3].score") in diagnostics(run_cli, f)  # 250/300 × 8 = 6.67
 
 
 def test_self_assessment_may_deduct_more_than_the_rule(run_cli, seed_copy):
@@ -142,7 +142,7 @@ def test_self_assessment_may_deduct_more_than_the_rule(run_cli, seed_copy):
 
 def test_pd405_qualitative_above_band_seed_competitiveness(run_cli, seed_copy):
     f = edit(seed_copy / CONTEST, "        得分: 2\n", "        得分: 7\n")
-    assert ("PD405", 36, "indicators[7].score") in diagnostics(run_cli, f)  # 未达成: below 6
+    assert ("PD405", 36, "indicators[8].score") in diagnostics(run_cli, f)  # 未达成: below 6
 
 
 def test_pd405_band_lower_bounds_inclusive(run_cli, seed_copy):
@@ -162,28 +162,28 @@ def test_pd406_qualitative_below_band(run_cli, seed_copy):
         "调研结果适用性, 年度指标值: 良好, 实际完成值: 良好, 分值: 5, 得分: 5",
         "调研结果适用性, 年度指标值: 良好, 实际完成值: 良好, 分值: 5, 得分: 3, 偏差原因: 待改进",
     )
-    assert ("PD406", 28, "indicators[7].score") in diagnostics(run_cli, f)
+    assert ("PD406", 28, "indicators[8].score") in diagnostics(run_cli, f)
 
 
 def test_pd407_units(run_cli, seed_copy):
     f = edit(seed_copy / CONTEST, "实际完成值: 731次", "实际完成值: 731人")
-    assert ("PD407", 22, "indicators[2].actual") in diagnostics(run_cli, f)
+    assert ("PD407", 22, "indicators[3].actual") in diagnostics(run_cli, f)
 
 
 def test_pd408_exceeded_far_is_advice_only(run_cli, seed_copy):
     found = diagnostics(run_cli, seed_copy / CONTEST)
-    assert ("PD408", 22, "indicators[2].actual") in found  # 731 against 300
+    assert ("PD408", 22, "indicators[3].actual") in found  # 731 against 300
     assert run_cli("check", seed_copy / CONTEST).code == 0
 
 
 def test_pd409_qualitative_difference_without_band(run_cli, seed_copy):
     f = edit(seed_copy / CONTEST, "        达成情况: 未达成\n", "")
-    assert ("PD409", 33, "indicators[7].actual") in diagnostics(run_cli, f)
+    assert ("PD409", 33, "indicators[8].actual") in diagnostics(run_cli, f)
 
 
 def test_pd410_score_needed(run_cli, seed_copy):
     f = edit(seed_copy / CONTEST, "        分值: 10\n        得分: 2\n", "        分值: 10\n")
-    assert ("PD410", 33, "indicators[7].actual") in diagnostics(run_cli, f)
+    assert ("PD410", 33, "indicators[8].actual") in diagnostics(run_cli, f)
 
 
 def test_scores_may_be_left_to_perfdoc(run_cli, seed_copy):
@@ -201,7 +201,7 @@ def test_pd411_actual_not_a_quantity(run_cli, seed_copy):
         "国赛推荐完成率, 年度指标值: =100%, 实际完成值: 100%",
         "国赛推荐完成率, 年度指标值: =100%, 实际完成值: 全部完成",
     )
-    assert ("PD411", 25, "indicators[4].actual") in diagnostics(run_cli, f)
+    assert ("PD411", 25, "indicators[5].actual") in diagnostics(run_cli, f)
 
 
 def test_pd501_same_project_twice(run_cli, seed_copy):
@@ -223,7 +223,7 @@ def test_same_project_in_another_year_is_fine(run_cli, seed_copy):
 def test_pd601_declared_plan_with_results(run_cli, seed_copy):
     f = edit(seed_copy / CONTEST, "年度: 2020\n", "年度: 2020\n阶段: 绩效目标\n")
     found = diagnostics(run_cli, f)
-    assert ("PD601", 21, "indicators[0].actual") in found
+    assert ("PD601", 21, "indicators[1].actual") in found
 
 
 def test_plan_stage_is_inferred_and_checked_by_its_own_rules(run_cli, tmp_path):
@@ -247,7 +247,7 @@ def test_pd602_assessment_without_actual(run_cli, seed_copy):
         "大赛总结, 年度指标值: =1份, 实际完成值: 1份, 分值: 6, 得分: 6",
         "大赛总结, 年度指标值: =1份, 分值: 6",
     )
-    assert ("PD602", 21, "indicators[1].actual") in diagnostics(run_cli, f)
+    assert ("PD602", 21, "indicators[2].actual") in diagnostics(run_cli, f)
 
 
 def test_pd208_missing_outcome_text(run_cli, seed_copy):

@@ -72,7 +72,15 @@ def test_pyproject_tool_section(tmp_path: Path):
         ('money_unit = "美元"\n', "money_unit 只能是 元 或 万元"),
         ("unknown_key = 1\n", "未知配置项 unknown_key"),
         ('execution_weight = "十"\n', "配置项 execution_weight"),
-        ("money_unit = \n", "配置文件无法读取"),
+        ("money_unit = \n", "配置文件格式错误"),
+        # A finding of the attack on perfdoc (#11, item 11): each value is named by its key, never a traceback.
+        ("amount_places = -1\n", "amount_places 应为 0 至 6"),
+        ("amount_places = 100000\n", "amount_places 应为 0 至 6"),
+        ("execution_weight = nan\n", "execution_weight 应为 0 至 100"),
+        ("execution_weight = inf\n", "execution_weight 应为 0 至 100"),
+        ('grade_bands = { "优" = nan, "差" = 0 }\n', "grade_bands 中「优」的分数线"),
+        ('grade_bands = { "优" = "九十", "差" = 0 }\n', "配置项 grade_bands"),
+        ("exceed_ratio = 0\n", "exceed_ratio 应为 1 至 1000"),
     ],
 )
 def test_bad_config_is_a_clear_error(run_cli, tmp_path: Path, text: str, message: str):
@@ -117,3 +125,33 @@ def test_ten_thousand_yuan_unit_in_the_form(run_cli, tmp_path: Path):
     assert info.rows[2].cells[0].text == "项目资金（万元）"
     assert info.rows[3].cells[3].text == "209.0000"
     assert info.rows[7].cells[1].text == "预期目标"
+
+
+def test_gbk_config_names_the_encoding(run_cli, tmp_path: Path):
+    cfg = tmp_path / "perfdoc.toml"
+    cfg.write_bytes('goal_label = "预期目标"  # 财政部\n'.encode("gbk"))
+    res = run_cli("--config", cfg, "check", SEED_FILES["开展科技金融工作及服务"])
+    assert res.code == 1
+    assert "不是 UTF-8 编码" in res.err and "GBK" in res.err
+
+
+def test_config_that_is_not_a_file(run_cli, tmp_path: Path):
+    res = run_cli("--config", "/dev/zero", "check", SEED_FILES["开展科技金融工作及服务"])
+    assert res.code == 1
+    assert "不是普通文件" in res.err
+
+
+def test_configured_grade_names_can_be_typed(run_cli, tmp_path: Path, seed_copy: Path):
+    """grade_bands decide the names 等级 may take: 优秀 is typed where it is configured."""
+    (tmp_path / "perfdoc.toml").write_text(
+        'grade_bands = { "优秀" = 90, "良好" = 80, "合格" = 60, "不合格" = 0 }\n', encoding="utf-8"
+    )
+    f = edit(seed_copy / "2020" / "sci-tech-finance.md", "---\n\n", "等级: 优秀\n---\n\n")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json")
+    doc = res.json()["files"][0]
+    assert res.code == 0, doc["diagnostics"]
+    assert doc["grade"] == "优秀"
+    bad = edit(f, "等级: 优秀", "等级: 优")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", bad, "--format", "json")
+    [d] = [d for d in res.json()["files"][0]["diagnostics"] if d["code"] == "PD207"]
+    assert "优秀、良好、合格、不合格" in d["message"]

@@ -10,7 +10,7 @@ from ..config import Config
 from ..diagnostics import CATALOGUE, Diagnostic, Position
 from ..load import RawDocument
 from ..model import ASSESSMENT, PLAN, Assessment, Located
-from ..numbers import fmt_amount, fmt_score
+from ..numbers import fmt_amount, fmt_score, round2
 from ..schema import position_of
 from ..scoring import Result
 
@@ -37,6 +37,9 @@ class RuleContext:
 
     @staticmethod
     def num(value: Decimal | None) -> str:
+        """A score as the form prints it, unless rounding would hide the figure (扣 0.001 分 is not 扣 0 分)."""
+        if value is not None and value != round2(value):
+            return format(value.normalize(), "f")
         return fmt_score(value)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, Position
 from ..model import ASSESSMENT, PLAN
 from .base import ASSESSMENT_ONLY, RuleContext, rule
 
@@ -44,8 +44,16 @@ def assessment_has_actuals(ctx: RuleContext) -> Iterator[Diagnostic]:
 def body_has_both_texts(ctx: RuleContext) -> Iterator[Diagnostic]:
     """The body holds the 年度总体目标 texts: ## 预算目标 always, ## 实际完成情况 in an assessment."""
     a = ctx.assessment
-    label = ctx.config.goal_label
-    if a.goal is None or not a.goal.text.strip():
-        yield ctx.diag("PD208", f"正文缺少「## {label}」一节（年度总体目标）", a)
-    if a.stage == ASSESSMENT and (a.outcome is None or not a.outcome.text.strip()):
-        yield ctx.diag("PD208", "正文缺少「## 实际完成情况」一节", a)
+    label = a.goal.title if a.goal is not None and a.goal.title else ctx.config.goal_label
+    wanted = [(a.goal, label, "年度总体目标")]
+    if a.stage == ASSESSMENT:
+        wanted.append((a.outcome, "实际完成情况", "年度总体目标的实际完成情况"))
+    for section, title, what in wanted:
+        if section is None:
+            yield ctx.diag("PD208", f"正文缺少「## {title}」一节（{what}）", a)
+        elif not section.text.strip():
+            # The heading is there: point at it, not at the top of the file.
+            where = Position(section.line, 1)
+            yield Diagnostic.make("PD208", f"「## {title}」一节为空，请在标题下填写{what}", "body", where).with_path(
+                ctx.raw.path
+            )
