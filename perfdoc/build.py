@@ -1,11 +1,15 @@
 """`perfdoc build`: the whole pipeline, in the order the product works.
 
-collect sources → skip those whose inputs did not change (build cache) → in parallel, for each changed source:
-load, validate and score it, render its .docx and HTML, write them atomically → settle names that clash →
-convert to PDF → write the year summaries and the index from the digests of every form → save the cache.
+1. collect the project's sources (content/) and the ones named; skip those whose inputs did not change;
+2. read, check and score each changed source and render its forms, in parallel, into temporary files;
+3. settle what spans files: output names (the previous owner of a name keeps it; same project twice is PD501;
+   names that clean up alike get a suffix no other form uses), then re-render the few forms renamed;
+4. commit: rename every temporary file into place at once, remove the outputs no form produces any more;
+5. convert to PDF, write the year summaries and the index from the digests of every form, save the cache.
 
-A form with errors gets no output (and loses a stale one); the others are still built. Output and messages
-come out in source order whatever the order in which the workers finish, so builds are deterministic.
+Nothing is renamed into place before every form has rendered: a template error, a full disk or a crash leaves
+build/ as it was. A form with errors keeps the outputs of its last good build (PD703), or gets a draft with
+``--draft``. Output and messages come out in source order whatever order the workers finish in.
 """
 
 from __future__ import annotations
@@ -16,20 +20,22 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
 
 from . import __version__
-from .check import FileReport, check_docx, check_file, collect_sources, display_path, duplicate_project
+from .check import FileReport, collect_sources, display_path, duplicate_project, internal_error, report_source
 from .config import Config
-from .diagnostics import PerfdocError, Position
+from .diagnostics import Diagnostic, PerfdocError, Position, TemplateError
 from .digest import Digest, digest_of
-from .write import remove_stale, safe_filename, write_atomic
+from .write import WriteError, commit, discard, remove_stale, safe_filename, stage, write_atomic
 
 FORMATS = ("docx", "html", "pdf")
 RESERVED_STEMS = {"summary", "index"}
 CACHE_FILE = ".perfdoc-cache.json"
+CACHE_VERSION = 2
+OUTPUT_SUFFIXES = (".docx", ".html", ".pdf")
 
 # In a wheel the templates ship inside the package; in a checkout (and an editable install) they are the
 # top-level templates/ folder beside perfdoc/.
@@ -42,15 +48,24 @@ PACKAGED_TEMPLATES = next(
 @dataclass
 class BuildResult:
     digests: list[Digest] = field(default_factory=list)  # one per form, in source order
-    outputs: dict[str, dict[str, Path]] = field(default_factory=dict)  # source → format → file
+    outputs: dict[str, dict[str, Path]] = field(default_factory=dict)  # form → format → file
     written: int = 0
-    rebuilt: int = 0  # forms rendered in this run (the others came from the cache)
-    skipped: list[str] = field(default_factory=list)  # sources not built because of errors
-    notes: list[str] = field(default_factory=list)
+    rebuilt: int = 0  # sources read and rendered in this run (the others came from the cache)
+    skipped: list[str] = field(default_factory=list)  # forms not written because of errors
+    notes: list[str] = field(default_factory=list)  # problems besides the forms' own (PDF, summaries, cache)
 
     @property
     def errors(self) -> int:
         return sum(d.errors for d in self.digests)
+
+
+def parse_formats(text: str) -> tuple[str, ...]:
+    """docx,html,pdf → a tuple of known formats; anything else is a usage error for every command."""
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise PerfdocError(f"未知格式：{', '.join(unknown) or text!r}（可用：{', '.join(FORMATS)}）")
+    return chosen
 
 
 def template_path(config: Config, name: str) -> Path:
@@ -85,12 +100,31 @@ def _href(target: Path, start: Path) -> str:
     return quote(os.path.relpath(target, start).replace(os.sep, "/"))
 
 
+def _wants(formats: tuple[str, ...], fmt: str) -> bool:
+    return fmt in formats or (fmt == "docx" and "pdf" in formats)
+
+
 # -- the inputs every output depends on -----------------------------------------------------------------------
 
+_code_digest: str | None = None
 
-def inputs_salt(config: Config, formats: tuple[str, ...]) -> str:
+
+def code_digest() -> str:
+    """perfdoc's own code and packaged templates: an edited rule, message or template invalidates the cache."""
+    global _code_digest
+    if _code_digest is None:
+        h = hashlib.sha256(__version__.encode())
+        for folder in (_HERE, PACKAGED_TEMPLATES):
+            for p in sorted(folder.rglob("*")):
+                if p.is_file() and p.suffix in (".py", ".docx", ".j2", ".css", ".js") and "__pycache__" not in p.parts:
+                    h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
+        _code_digest = h.hexdigest()
+    return _code_digest
+
+
+def inputs_salt(config: Config, formats: tuple[str, ...], draft: bool = False) -> str:
     """A hash of everything besides the source that shapes the outputs: perfdoc, config, templates, formats."""
-    h = hashlib.sha256(f"perfdoc {__version__}\n{sorted(formats)}\n".encode())
+    h = hashlib.sha256(f"perfdoc {code_digest()}\n{sorted(formats)}\ndraft={draft}\n".encode())
     for f in fields(Config):
         if f.name != "root":
             h.update(f"{f.name}={getattr(config, f.name)!r}\n".encode())
@@ -101,29 +135,125 @@ def inputs_salt(config: Config, formats: tuple[str, ...]) -> str:
     return h.hexdigest()
 
 
-def source_key(salt: str, path: Path) -> str:
-    return hashlib.sha256(salt.encode() + b"\0" + str(path).encode() + b"\0" + path.read_bytes()).hexdigest()
+def source_id(config: Config, path: Path) -> str:
+    """How the cache names a source: relative to the project root, so that a copied project is its own."""
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def _source_path(config: Config, sid: str) -> Path:
+    path = Path(sid)
+    return path if path.is_absolute() else config.root / path
+
+
+def source_key(salt: str, sid: str, path: Path) -> str:
+    from .load import MAX_FILE_BYTES, read_bounded
+
+    try:
+        data = read_bounded(path, MAX_FILE_BYTES * 64)  # bounded: /dev/zero named by mistake is not hashed forever
+    except OSError:
+        return ""
+    return hashlib.sha256(salt.encode() + b"\0" + sid.encode() + b"\0" + data).hexdigest()
+
+
+def source_stat(path: Path) -> list[int]:
+    """Size, mtime, ctime and inode: an edit that restores size and mtime still changes ctime, as git knows."""
+    try:
+        st = path.stat()
+    except OSError:
+        return []
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+
+# -- the cache --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    """What the last build knew of one source: its input key, its forms' digests and their output files."""
+
+    key: str
+    stat: list[int]
+    digests: list[Digest]
+    outputs: list[dict[str, str]]  # per digest: format → file, relative to the output folder (posix)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "stat": self.stat,
+            "digests": [d.to_json() for d in self.digests],
+            "outputs": self.outputs,
+        }
+
+
+class CacheError(ValueError):
+    pass
+
+
+def safe_output(out: Path, rel: object) -> Path:
+    """A path the cache names as an output: relative, inside the output folder, with an output's suffix."""
+    if not isinstance(rel, str) or not rel or "\0" in rel or "\\" in rel:
+        raise CacheError(f"输出路径无效：{rel!r}")
+    pure = PurePosixPath(rel)
+    if pure.is_absolute() or ".." in pure.parts or pure.suffix not in OUTPUT_SUFFIXES or len(pure.parts) != 2:
+        raise CacheError(f"输出路径不在输出目录的年度文件夹中：{rel!r}")
+    return out.joinpath(*pure.parts)
 
 
 @dataclass
 class Cache:
-    """build/.perfdoc-cache.json: for each source its input key, its digests and the files it produced."""
+    """build/.perfdoc-cache.json: for each source its input key, its digests and the files it produced.
+
+    Every path in it is relative (sources to the project root, outputs to the output folder) and is checked
+    when read: a cache copied from elsewhere or edited by hand can never make a build delete a file outside
+    the output folder. A cache of the wrong shape is discarded with a note.
+    """
 
     path: Path
     salt: str = ""
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, path: Path) -> Cache:
+    def load(cls, path: Path, notes: list[str]) -> Cache:
+        if not path.is_file():
+            return cls(path)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(path, data["salt"], data["entries"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return cls(path)  # no cache, or a damaged one: rebuild everything
+            data = json.loads(path.read_bytes().decode("utf-8"))
+            if not isinstance(data, dict) or data.get("version") != CACHE_VERSION:
+                raise CacheError("版本不符")
+            salt, raw = data["salt"], data["entries"]
+            if not isinstance(salt, str) or not isinstance(raw, dict):
+                raise CacheError("结构不符")
+            entries = {}
+            for sid, e in raw.items():
+                if not isinstance(e, dict) or not isinstance(e.get("key"), str) or not isinstance(e.get("stat"), list):
+                    raise CacheError(f"条目 {sid!r} 结构不符")
+                digests = [Digest.from_json(d) for d in e["digests"]]
+                outputs = e["outputs"]
+                if not isinstance(outputs, list) or len(outputs) != len(digests):
+                    raise CacheError(f"条目 {sid!r} 的输出与表数不符")
+                for files in outputs:
+                    if not isinstance(files, dict) or not all(fmt in FORMATS for fmt in files):
+                        raise CacheError(f"条目 {sid!r} 的输出格式不符")
+                    for rel in files.values():
+                        safe_output(path.parent, rel)
+                entries[sid] = Entry(e["key"], [int(x) for x in e["stat"]], digests, outputs)
+            return cls(path, salt, entries)
+        except Exception as exc:  # any shape at all may be found here: none may stop a build
+            reason = exc if isinstance(exc, CacheError) else f"{type(exc).__name__}"
+            notes.append(f"提示：构建缓存 {path} 无法使用（{reason}），已忽略并全部重新生成")
+            return cls(path)
 
     def save(self) -> None:
-        text = json.dumps({"salt": self.salt, "entries": self.entries}, ensure_ascii=False, sort_keys=True)
-        write_atomic(self.path, text.encode("utf-8"))
+        doc = {
+            "version": CACHE_VERSION,
+            "salt": self.salt,
+            "entries": {sid: e.to_json() for sid, e in sorted(self.entries.items())},
+        }
+        write_atomic(self.path, json.dumps(doc, ensure_ascii=False, sort_keys=True).encode("utf-8"))
 
 
 # -- one source, in a worker ----------------------------------------------------------------------------------
@@ -134,6 +264,7 @@ class Job:
     config: Config
     formats: tuple[str, ...]
     out: Path
+    draft: bool = False
 
 
 _renderers: dict[str, Any] = {}
@@ -154,50 +285,98 @@ def _renderer(kind: str, config: Config) -> Any:
 
 
 @dataclass
+class Staged:
+    """One form's outputs, rendered into temporary files beside their targets, not yet renamed into place."""
+
+    name: str  # the output stem they were rendered for: "2020/创业孵化基地运行保障"
+    files: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # format → (temp file or None, target)
+
+
+@dataclass
 class Built:
     source: str  # the source file as given
     digests: list[Digest]
-    outputs: dict[str, dict[str, str]]  # digest path → format → file
-    written: int = 0
+    staged: list[Staged | None]  # per digest
+    template_error: str | None = None
+
+
+def drafted(rep: FileReport, config: Config) -> FileReport:
+    """A form with errors, scored as far as it can be, for a draft: computed figures where they can be
+    computed, typed ones where they cannot."""
+    if rep.result is not None or rep.assessment is None:
+        return rep
+    from .scoring import score
+
+    try:
+        rep.result = score(rep.assessment, config)
+    except Exception:  # a half-read form may not score at all: then there is no draft to show
+        rep.result = None
+    return rep
 
 
 def build_source(job: Job, source: Path) -> Built:
-    """Check one source file (a .docx may hold several forms) and render every form that has no errors."""
-    reports = check_docx(source, job.config) if source.suffix.lower() == ".docx" else [check_file(source, job.config)]
-    built = Built(str(source), [], {})
+    """Check one source (a .docx may hold several forms) and render every form that may be written."""
+    built = Built(str(source), [], [])
+    reports = report_source(source, job.config)
     for rep in reports:
         a = rep.assessment
-        name = output_name(a.year, a.project, rep.path) if a else None
-        built.digests.append(digest_of(rep, job.config, name))
-        if name is None:
-            continue
-        targets = {fmt: job.out / f"{name}.{fmt}" for fmt in ("docx", "html") if _wants(job.formats, fmt)}
-        if not rep.ok:
-            for fmt in FORMATS:
-                remove_stale(job.out / f"{name}.{fmt}")
-            continue
-        built.outputs[rep.path] = {fmt: str(p) for fmt, p in targets.items()}
-        built.written += render_outputs(job, rep, targets)
+        name = output_name(a.year, a.project, rep.path) if a and a.project else None
+        if job.draft and not rep.ok:
+            drafted(rep, job.config)
+        digest = digest_of(rep, job.config, name)
+        digest.scored = rep.result is not None
+        built.digests.append(digest)
+        staged = None
+        if name is not None and rep.result is not None and (rep.ok or job.draft):
+            digest.draft = not rep.ok
+            try:
+                staged = render_staged(job, rep, name, digest)
+            except TemplateError as exc:
+                built.template_error = str(exc)
+                discard_all(built.staged)
+                return built
+            except WriteError as exc:
+                digest.diagnostics.append(Diagnostic.make("PD701", str(exc)).with_path(rep.path))
+                digest.recheck()
+            except Exception as exc:
+                digest.diagnostics.append(internal_error(rep.path, exc).diagnostics[0])
+                digest.recheck()
+        built.staged.append(staged)
     return built
 
 
-def _wants(formats: tuple[str, ...], fmt: str) -> bool:
-    return fmt in formats or (fmt == "docx" and "pdf" in formats)
-
-
-def render_outputs(job: Job, rep: FileReport, targets: dict[str, Path]) -> int:
+def render_staged(job: Job, rep: FileReport, name: str, digest: Digest) -> Staged:
     assert rep.result is not None
-    written = 0
-    if "docx" in targets:
-        written += write_atomic(targets["docx"], _renderer("docx", job.config).render_form(rep.result, job.config))
-    if "html" in targets:
-        page = targets["html"]
-        links: dict[str, str | None] = {"index": _href(job.out / "index.html", page.parent)}
-        for fmt in ("docx", "pdf"):
-            sibling = page.with_suffix(f".{fmt}")
-            links[fmt] = _href(sibling, page.parent) if _wants(job.formats, fmt) or sibling.is_file() else None
-        written += write_atomic(page, _renderer("html", job.config).render_form(rep, links))
-    return written
+    staged = Staged(name)
+    targets = {fmt: job.out / f"{name}.{fmt}" for fmt in ("docx", "html") if _wants(job.formats, fmt)}
+    errors = digest.errors if digest.draft else 0
+    try:
+        if "docx" in targets:
+            data = _renderer("docx", job.config).render_form(rep.result, job.config, draft_errors=errors)
+            staged.files["docx"] = (_str(stage(targets["docx"], data)), str(targets["docx"]))
+        if "html" in targets:
+            page = targets["html"]
+            links: dict[str, str | None] = {"index": _href(job.out / "index.html", page.parent)}
+            for fmt in ("docx", "pdf"):
+                sibling = page.with_suffix(f".{fmt}")
+                links[fmt] = _href(sibling, page.parent) if _wants(job.formats, fmt) or sibling.is_file() else None
+            data = _renderer("html", job.config).render_form(rep, links, draft_errors=errors)
+            staged.files["html"] = (_str(stage(page, data)), str(page))
+    except BaseException:
+        discard_all([staged])
+        raise
+    return staged
+
+
+def _str(p: Path | None) -> str | None:
+    return None if p is None else str(p)
+
+
+def discard_all(staged: Iterable[Staged | None]) -> None:
+    for s in staged:
+        if s is not None:
+            for tmp, _ in s.files.values():
+                discard(Path(tmp) if tmp else None)
 
 
 _job: Job | None = None
@@ -240,6 +419,23 @@ def run_jobs(job: Job, sources: list[Path], jobs: int, progress: Callable[[int, 
 # -- the build -------------------------------------------------------------------------------------------------
 
 
+@dataclass
+class Form:
+    """One form of the build, whatever its origin: rendered in this run, or taken from the cache."""
+
+    sid: str  # its source, as the cache names it
+    order: int  # source order
+    digest: Digest
+    staged: Staged | None = None  # rendered in this run
+    cached: dict[str, str] | None = None  # its outputs of the last build (relative paths)
+    rebuilt: bool = False
+
+
+def project_sources(config: Config) -> list[Path]:
+    content = config.root / config.content_dir
+    return collect_sources([content]) if content.is_dir() else []
+
+
 def build(
     paths: Iterable[Path],
     config: Config,
@@ -247,158 +443,342 @@ def build(
     out_dir: Path | None = None,
     jobs: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    *,
+    draft: bool = False,
+    force: bool = False,
 ) -> BuildResult:
     out = out_dir or (config.root / config.build_dir)
     _renderers.clear()  # templates may have changed since an earlier build in this process
-    job = Job(config, tuple(formats), out)
-    sources = collect_sources(paths)
-    cache = Cache.load(out / CACHE_FILE)
-    salt = inputs_salt(config, job.formats)
-    fresh: dict[str, dict[str, Any]] = {}
-    stale: list[Path] = []
+    job = Job(config, tuple(formats), out, draft)
+    result = BuildResult()
+
+    # 1. What the project holds, what was named, and what changed.
+    # The forms this output folder holds: the project's (in its own build/), those it built before, and the
+    # ones named. A build of some of them renders only those; the index and summaries still cover all.
+    named = collect_sources(paths)
+    cache = Cache.load(out / CACHE_FILE, result.notes)
+    own_out = out.resolve() == (config.root / config.build_dir).resolve()
+    project = project_sources(config) if own_out else []
+    tracked = [p for p in (_source_path(config, sid) for sid in cache.entries) if p.is_file()]
+    named_ids = {source_id(config, s) for s in named}
+    held = list(dict.fromkeys([*project, *tracked]))
+    partial = not {source_id(config, s) for s in held} <= named_ids
+    sources = list({source_id(config, s): s for s in [*held, *named]}.values())
+    ids = {s: source_id(config, s) for s in sources}
+    salt = inputs_salt(config, job.formats, draft)
+    usable = cache.salt == salt and not force
     keys: dict[str, str] = {}
     stats: dict[str, list[int]] = {}
-    for source in sources:
-        entry = cache.entries.get(str(source)) if cache.salt == salt else None
-        try:
-            st = source.stat()
-            stats[str(source)] = [st.st_size, st.st_mtime_ns]
-        except OSError:
-            stats[str(source)] = []
-        if entry and entry.get("stat") == stats[str(source)]:
-            key = entry["key"]  # unchanged size and mtime: trust the hash taken when it was built, as make does
+    stale: list[Path] = []
+    for s in sources:
+        sid = ids[s]
+        entry = cache.entries.get(sid) if usable else None
+        stats[sid] = source_stat(s)
+        if entry and stats[sid] and entry.stat == stats[sid]:
+            keys[sid] = entry.key  # unchanged size, times and inode: trust the hash taken when it was built
         else:
-            key = source_key(salt, source) if source.is_file() else ""
-        keys[str(source)] = key
-        if key and entry and entry["key"] == key and _outputs_exist(entry):
-            fresh[str(source)] = entry
-        else:
-            stale.append(source)
-    built = {b.source: b for b in run_jobs(job, stale, jobs or os.cpu_count() or 1, progress)}
-    result = BuildResult(rebuilt=len(stale))
-    new_entries: dict[str, dict[str, Any]] = {}
-    restat = False
-    for source in sources:
-        s = str(source)
-        if s in built:
-            b = built[s]
-            entry = {
-                "key": keys[s],
-                "stat": stats[s],
-                "digests": [d.to_json() for d in b.digests],
-                "outputs": b.outputs,
-            }
-            result.written += b.written
-            result.digests.extend(b.digests)
-        else:
-            entry = fresh[s]
-            if entry.get("stat") != stats[s]:
-                entry["stat"] = stats[s]  # touched, not changed: remember the new mtime
-                restat = True
-            result.digests.extend(Digest.from_json(d) for d in entry["digests"])  # only the cached come from JSON
-        new_entries[s] = entry
-        for path, outputs in entry["outputs"].items():
-            result.outputs[path] = {fmt: Path(p) for fmt, p in outputs.items()}
-    _remove_orphans(cache, new_entries, job.formats)
-    changed = bool(stale) or cache.salt != salt or set(cache.entries) != set(new_entries)
-    if _settle_clashes(result, job, new_entries):
-        changed = True
+            keys[sid] = source_key(salt, sid, s) if s.is_file() else ""
+        fresh = entry is not None and keys[sid] and entry.key == keys[sid] and _outputs_exist(out, entry)
+        if not fresh:
+            stale.append(s)
+
+    # 2. Read, check and render what changed and was named; only check what changed and was not named.
+    to_render = [s for s in stale if ids[s] in named_ids]
+    built = {b.source: b for b in run_jobs(job, to_render, jobs or os.cpu_count() or 1, progress)}
+    failed = [b.template_error for b in built.values() if b.template_error]
+    if failed:
+        for b in built.values():
+            discard_all(b.staged)
+        raise TemplateError(failed[0])
+    forms: list[Form] = []
+    for order, s in enumerate(sources):
+        sid = ids[s]
+        entry = cache.entries.get(sid)
+        previous = entry.outputs if entry else []
+        if str(s) in built:
+            b = built[str(s)]
+            for i, (d, st) in enumerate(zip(b.digests, b.staged, strict=True)):
+                cached = previous[i] if i < len(previous) else None
+                forms.append(Form(sid, order, d, st, cached, rebuilt=True))
+        elif s not in stale and entry is not None:
+            for d, files in zip(entry.digests, entry.outputs, strict=True):
+                forms.append(Form(sid, order, d, None, files))
+        else:  # changed but not named in a partial build: its figures for the index, its files untouched
+            for i, rep in enumerate(report_source(s, config)):
+                a = rep.assessment
+                d = digest_of(rep, config, output_name(a.year, a.project, rep.path) if a and a.project else None)
+                cached = previous[i] if i < len(previous) else None
+                forms.append(Form(sid, order, d, None, cached))
+    result.rebuilt = len(to_render)
+
+    # 3. Settle what spans files.
+    renamed = settle_names(forms)
+    for form in renamed:
+        if not partial or form.sid in named_ids:  # a partial build never renders what it was not given
+            rerender(job, form, result)
+
+    # 4. Commit: every staged file into place, then remove what no form produces any more.
+    new_entries: dict[str, Entry] = {}
+    if partial:
+        new_entries = {sid: e for sid, e in cache.entries.items() if sid not in named_ids}
+    for form in forms:
+        files = commit_form(form, out, job.formats, result)
+        result.digests.append(form.digest)
+        if files:
+            result.outputs[form.digest.path] = {fmt: out / rel for fmt, rel in files.items()}
+        if partial and form.sid not in named_ids:
+            continue
+        entry = new_entries.setdefault(form.sid, Entry(keys[form.sid], stats[form.sid], [], []))
+        entry.digests.append(form.digest)
+        entry.outputs.append(files)
+    remove_orphans(cache, new_entries, out, job.formats, named_ids, partial)
     result.skipped = [d.path for d in result.digests if not d.ok]
+
+    # 5. What stands over all the forms.
     if "pdf" in job.formats:
-        _write_pdf(result, stale, new_entries)
-    if changed or ("html" in job.formats and not (out / "index.html").is_file()):
-        result.written += len(write_summaries(result.digests, config, out, word=_wants(job.formats, "docx")))
-        if "html" in job.formats:
-            result.written += write_index(result.digests, config, out)
+        write_pdfs(result, forms, out)
+    changed = bool(stale) or not usable or set(cache.entries) != set(new_entries) or bool(renamed)
+    if changed or (not (out / "index.html").is_file() and "html" in job.formats):
+        try:
+            result.written += len(write_summaries(result.digests, config, out, word=_wants(job.formats, "docx")))
+            if "html" in job.formats:
+                result.written += write_index(result.digests, config, out)
+        except WriteError as exc:
+            result.notes.append(f"汇总表与索引未更新：{exc}")
+    restat = any(sid in cache.entries and cache.entries[sid].stat != e.stat for sid, e in new_entries.items())
     if changed or restat:
-        cache.salt, cache.entries = salt, {s: e for s, e in new_entries.items() if e["key"]}
-        cache.save()
+        cache.salt, cache.entries = salt, {sid: e for sid, e in new_entries.items() if e.key}
+        try:
+            cache.save()
+        except WriteError as exc:
+            result.notes.append(f"构建缓存未保存（下次将全部重新生成）：{exc}")
     return result
 
 
-def _outputs_exist(entry: dict[str, Any]) -> bool:
-    return all(os.path.isfile(p) for outputs in entry["outputs"].values() for p in outputs.values())
+def _outputs_exist(out: Path, entry: Entry) -> bool:
+    return all((out / rel).is_file() for files in entry.outputs for rel in files.values())
 
 
-def _remove_orphans(cache: Cache, current: dict[str, dict[str, Any]], formats: tuple[str, ...]) -> None:
-    """Outputs the last build made that this one does not: of deleted sources, renamed projects, new errors.
+def settle_names(forms: list[Form]) -> list[Form]:
+    """Give every form that has outputs a name no other form has, deterministically and without stealing.
 
-    A format this build was not asked for is left alone where its source still exists: `build --format html`
-    after a Word build keeps the .docx files.
+    A name is compared case-folded (Windows and macOS see ABC and abc as one file). Of the forms that want a
+    name, the one whose files held it in the last build keeps it, else the first in source order. Another form
+    of the same year and 项目名称 is PD501 and gets no file; a different project whose name cleans up alike
+    gets ``<name>-<source file>``, or a number after it, never a name another form wants. A form with errors
+    wants the name of its last good files, and keeps them (PD703). Returns the forms whose settled name differs
+    from the one they were rendered under, to be rendered again.
     """
-    keep = {p for e in current.values() for outputs in e["outputs"].values() for p in outputs.values()}
-    for source, entry in cache.entries.items():
-        for outputs in entry["outputs"].values():
-            for fmt, p in outputs.items():
-                if p not in keep and (source not in current or _wants(formats, fmt)):
-                    remove_stale(Path(p))
-                    remove_stale(Path(p).with_suffix(".pdf"))
-
-
-def _settle_clashes(result: BuildResult, job: Job, entries: dict[str, dict[str, Any]]) -> bool:
-    """Two forms of one year with the same 项目名称 (PD501), or names that clean up alike: the first in source
-    order keeps the file, which is rendered again so that no worker's race decides its content."""
-    by_name: dict[str, list[Digest]] = {}
-    for d in result.digests:
-        if d.ok and d.name:
-            by_name.setdefault(d.name.casefold(), []).append(d)
-    clashes = [ds for ds in by_name.values() if len(ds) > 1]
-    if not clashes:
-        return False
-    for group in clashes:
-        winner, *losers = group
-        for d in losers:
-            if d.project == winner.project and d.year is not None:
+    wanting: dict[str, list[Form]] = {}
+    for form in forms:
+        d = form.digest
+        if any(x.code in ("PD501", "PD703") for x in d.diagnostics):  # said anew each build, from the forms now
+            d.diagnostics = [x for x in d.diagnostics if x.code not in ("PD501", "PD703")]
+            d.recheck()
+        d.kept = False
+        base = output_name(d.year, d.project, d.path) if d.project else None
+        if not (d.ok or d.draft) and form.cached:
+            base = _cached_name(form)  # the last good files of a form that now has errors
+        elif not (d.ok or d.draft):
+            base = None
+        d.name = base
+        if base is not None:
+            wanting.setdefault(base.casefold(), []).append(form)
+    taken = set(wanting)
+    renamed: list[Form] = []
+    for key, group in wanting.items():
+        group.sort(key=lambda f: (not _held(f, key), f.order))
+        winner, *others = group
+        _assign(winner, winner.digest.name or "", renamed)
+        for form in others:
+            d = form.digest
+            if d.year == winner.digest.year and d.project == winner.digest.project and (d.ok or d.draft):
+                assert d.year is not None
                 at = Position(*d.project_at) if d.project_at else None
-                d.diagnostics.append(duplicate_project(d.path, d.year, d.project, winner.path, at))
-                d.ok = False
-                result.outputs.pop(d.path, None)
+                d.diagnostics.append(duplicate_project(d.path, d.year, d.project, winner.digest.path, at))
+                d.recheck()
+                d.name, d.draft = None, False
+                discard_all([form.staged])
+                form.staged, form.cached = None, None
+                continue
+            base = d.name or ""
+            stem = safe_filename(Path(d.path.split("#")[0]).stem, max_bytes=60)
+            candidate, n = f"{base}-{stem}", 2
+            while candidate.casefold() in taken:
+                candidate, n = f"{base}-{stem}-{n}", n + 1
+            taken.add(candidate.casefold())
+            _assign(form, candidate, renamed)
+    for form in forms:
+        d = form.digest
+        if not d.ok and not d.draft and d.name is not None:
+            d.kept = _held(form, d.name.casefold())
+            if d.kept:
+                d.diagnostics.append(
+                    Diagnostic.make(
+                        "PD703", f"有错误，未生成新文件；保留上次生成的 {d.name}.docx 等文件（不含本次修改）"
+                    ).with_path(d.path)
+                )
             else:
-                d.name = f"{d.name}-{safe_filename(Path(d.path.split('#')[0]).stem)}"
-                _rerender(job, d, result)
-        _rerender(job, winner, result)
-    involved = {d.path.split("#")[0] for group in clashes for d in group}
-    for source, entry in entries.items():
-        if display_path(Path(source)) in involved:
-            entry["key"] = ""  # checked again next time rather than trusted from the cache
-    return True
+                d.name = None
+    return renamed
 
 
-def _rerender(job: Job, digest: Digest, result: BuildResult) -> None:
-    source = Path(digest.path.split("#")[0])
-    reports = check_docx(source, job.config) if source.suffix.lower() == ".docx" else [check_file(source, job.config)]
-    rep = next(r for r in reports if r.path == digest.path)
-    assert digest.name is not None
-    targets = {fmt: job.out / f"{digest.name}.{fmt}" for fmt in ("docx", "html") if _wants(job.formats, fmt)}
-    result.written += render_outputs(job, rep, targets)
-    result.outputs[digest.path] = targets
+def _cached_name(form: Form) -> str | None:
+    assert form.cached
+    return next(iter(form.cached.values())).rsplit(".", 1)[0]
 
 
-def _write_pdf(result: BuildResult, stale: list[Path], entries: dict[str, dict[str, Any]]) -> None:
+def _held(form: Form, key: str) -> bool:
+    """Whether this form's files of the last build are those of the name `key` (case-folded)."""
+    if not form.cached:
+        return False
+    return any(rel.rsplit(".", 1)[0].casefold() == key for rel in form.cached.values())
+
+
+def _assign(form: Form, name: str, renamed: list[Form]) -> None:
+    d = form.digest
+    d.name = name
+    if not (d.ok or d.draft):
+        return  # keeps its last good files, or has none
+    if form.staged is not None and form.staged.name != name:
+        discard_all([form.staged])
+        form.staged = None
+        renamed.append(form)
+    elif form.staged is None and not form.rebuilt and form.cached and not _held(form, name.casefold()):
+        renamed.append(form)  # a form from the cache whose name moved: render it under its new name
+
+
+def rerender(job: Job, form: Form, result: BuildResult) -> None:
+    """The rare form whose name was settled differently from the one it was rendered under."""
+    d = form.digest
+    source = Path(d.path.split("#")[0])
+    reports = report_source(source, job.config)
+    rep = next((r for r in reports if r.path == d.path), None)
+    if rep is None or d.name is None:
+        return
+    if job.draft and not rep.ok:
+        drafted(rep, job.config)
+    if rep.result is None:
+        return
+    try:
+        form.staged = render_staged(job, rep, d.name, d)
+        form.rebuilt = True
+    except WriteError as exc:
+        d.diagnostics.append(Diagnostic.make("PD701", str(exc)).with_path(d.path))
+        d.recheck()
+
+
+def commit_form(form: Form, out: Path, formats: tuple[str, ...], result: BuildResult) -> dict[str, str]:
+    """Rename the form's staged files into place; returns its outputs as the cache records them."""
+    d = form.digest
+    files: dict[str, str] = {}
+    if form.staged is not None and d.name is not None:
+        for fmt, (tmp, target) in form.staged.files.items():
+            if tmp is not None:
+                try:
+                    commit(Path(tmp), Path(target))
+                    result.written += 1
+                except WriteError as exc:
+                    d.diagnostics.append(Diagnostic.make("PD701", str(exc)).with_path(d.path))
+                    d.recheck()
+                    if not Path(target).is_file():
+                        continue  # nothing there: nothing to record; an older file stays recorded below
+            files[fmt] = f"{d.name}.{fmt}"
+    # Formats this build was not asked for stay as they were (build --format html keeps the .docx), as do
+    # the last good files of a form that now has errors.
+    if form.cached and d.name is not None and (files or d.kept):
+        for fmt, rel in form.cached.items():
+            carried = d.kept or not _wants(formats, fmt)
+            if fmt not in files and rel.rsplit(".", 1)[0] == d.name and carried and (out / rel).is_file():
+                files[fmt] = rel
+    elif form.cached and not form.rebuilt and d.name is not None and (d.ok or d.draft):
+        files = dict(form.cached)  # from the cache, untouched
+    return files
+
+
+def remove_orphans(
+    cache: Cache, current: dict[str, Entry], out: Path, formats: tuple[str, ...], named: set[str], partial: bool
+) -> None:
+    """Outputs the last build made that no form produces now: of deleted sources, renamed projects.
+
+    Only files the cache recorded, inside the output folder (checked when the cache was read). A partial build
+    touches only the sources it was given.
+    """
+    keep = {rel for e in current.values() for files in e.outputs for rel in files.values()}
+    for sid, entry in cache.entries.items():
+        if partial and sid not in named:
+            continue
+        for files in entry.outputs:
+            for fmt, rel in files.items():
+                if rel in keep or (sid in current and not _wants(formats, fmt)):
+                    continue
+                target = safe_output(out, rel)
+                remove_stale(target)
+                pdf = target.with_suffix(".pdf")
+                if pdf.relative_to(out).as_posix() not in keep:
+                    remove_stale(pdf)
+    if not partial:
+        sweep_untracked(out, keep)
+
+
+def sweep_untracked(out: Path, keep: set[str]) -> None:
+    """Outputs in build/<year>/ that no cache records (a lost cache, an older perfdoc) but that perfdoc wrote,
+    as its generator mark shows: removed, so that a renamed project does not leave its old form lying about."""
+    if not out.is_dir():
+        return
+    for folder in sorted(out.iterdir()):
+        if not (folder.is_dir() and folder.name.isdigit()):
+            continue
+        removed_stems: set[str] = set()
+        for f in sorted(folder.iterdir()):
+            rel = f"{folder.name}/{f.name}"
+            if f.suffix in (".docx", ".html") and rel not in keep and f.stem != "summary" and _perfdoc_wrote(f):
+                if remove_stale(f):
+                    removed_stems.add(f.stem)
+            elif f.name.startswith(".~pd") and f.suffix == ".tmp":
+                remove_stale(f)  # a build killed before it could rename its staged files
+        for stem in removed_stems:
+            pdf = folder / f"{stem}.pdf"
+            if f"{folder.name}/{pdf.name}" not in keep:
+                remove_stale(pdf)
+
+
+def _perfdoc_wrote(path: Path) -> bool:
+    try:
+        if path.suffix == ".html":
+            with path.open("rb") as fh:
+                return b'<meta name="generator" content="perfdoc">' in fh.read(4096)
+        import zipfile
+
+        with zipfile.ZipFile(path) as zf:
+            core = zf.read("docProps/core.xml") if "docProps/core.xml" in zf.namelist() else b""
+        return "由 perfdoc 根据".encode() in core
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+def write_pdfs(result: BuildResult, forms: list[Form], out: Path) -> None:
     """PDFs for the .docx files written in this run, and for any whose PDF is missing."""
     from .pdf import PdfUnavailable, convert_to_pdf
 
-    rebuilt = {
-        Path(p)
-        for s in stale
-        for outs in entries[str(s)]["outputs"].values()
-        for fmt, p in outs.items()
-        if fmt == "docx"
-    }
-    todo = [
-        outs["docx"]
-        for outs in result.outputs.values()
-        if "docx" in outs and (outs["docx"] in rebuilt or not outs["docx"].with_suffix(".pdf").is_file())
-    ]
+    todo = []
+    for form in forms:
+        d = form.digest
+        files = result.outputs.get(d.path, {})
+        docx = files.get("docx")
+        if docx is None or d.kept:
+            continue
+        if form.rebuilt or not docx.with_suffix(".pdf").is_file():
+            todo.append(docx)
     if todo:
         try:
             result.written += len(convert_to_pdf(todo))
-        except PdfUnavailable as exc:
+        except (PdfUnavailable, WriteError) as exc:
             result.notes.append(str(exc))
             return
-    for outs in result.outputs.values():
-        if "docx" in outs and outs["docx"].with_suffix(".pdf").is_file():
-            outs["pdf"] = outs["docx"].with_suffix(".pdf")
+    for files in result.outputs.values():
+        if "docx" in files and files["docx"].with_suffix(".pdf").is_file():
+            files["pdf"] = files["docx"].with_suffix(".pdf")
 
 
 # -- what stands over all the forms ---------------------------------------------------------------------------
@@ -411,7 +791,7 @@ def index_entries(digests: list[Digest], out: Path) -> list[Any]:
     entries = []
     for d in digests:
         entry = IndexEntry(d)
-        if d.name is not None and d.ok:
+        if d.name is not None and (d.ok or d.kept or d.draft):
             for fmt, attr in (("html", "page"), ("docx", "docx"), ("pdf", "pdf")):
                 target = out / f"{d.name}.{fmt}"
                 if target.is_file():
@@ -473,4 +853,4 @@ def digests_of(paths: Iterable[Path], config: Config) -> list[Digest]:
     ]
 
 
-__all__ = ["BuildResult", "build", "display_path", "template_path"]
+__all__ = ["BuildResult", "TemplateError", "build", "display_path", "parse_formats", "template_path"]

@@ -171,12 +171,28 @@ def check_docx(path: Path, config: Config) -> list[FileReport]:
     return reports
 
 
+def report_source(source: Path, config: Config) -> list[FileReport]:
+    """Every form of one source, checked; any failure of perfdoc itself becomes PD901 on that file alone."""
+    shown = display_path(source)
+    try:
+        if source.suffix.lower() == ".docx":
+            return check_docx(source, config)
+        return [check_file(source, config)]
+    except Exception as exc:  # isolation: one file's surprise never takes the others down
+        return [internal_error(shown, exc)]
+
+
+def internal_error(shown: str, exc: BaseException) -> FileReport:
+    message = (
+        f"perfdoc 处理此文件时出错（{type(exc).__name__}: {str(exc)[:200]}）；其他文件照常处理。"
+        "请将此文件与本条信息报告给 perfdoc 维护者"
+    )
+    return FileReport(path=shown, diagnostics=[Diagnostic.make("PD901", message).with_path(shown)])
+
+
 def check_paths(paths: Iterable[Path], config: Config) -> list[FileReport]:
     reports: list[FileReport] = []
     for p in collect_sources(paths):
-        if p.suffix.lower() == ".docx":
-            reports.extend(check_docx(p, config))
-        else:
-            reports.append(check_file(p, config))
+        reports.extend(report_source(p, config))
     duplicate_projects(reports)
     return reports

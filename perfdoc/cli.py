@@ -35,6 +35,7 @@ def cli(ctx: click.Context, config_path: Path | None) -> None:
     """perfdoc：财政项目支出绩效自评表的校验、计分与生成。"""
     ctx.ensure_object(dict)
     ctx.obj["config"] = load_config(explicit=config_path)
+    ctx.obj["config_path"] = config_path
 
 
 def _default_paths(cfg: Config, paths: tuple[Path, ...]) -> list[Path]:
@@ -106,6 +107,16 @@ def _report_json(rep: FileReport) -> dict[str, object]:
     }
 
 
+def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    """--format of build and serve: docx,html,pdf checked at once, for every command alike."""
+    from .build import parse_formats
+
+    try:
+        return parse_formats(value)
+    except PerfdocError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
@@ -113,36 +124,46 @@ def _report_json(rep: FileReport) -> dict[str, object]:
     "formats",
     default="docx,html",
     show_default=True,
+    callback=_formats,
     help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）",
 )
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认为 CPU 核数）")
+@click.option("--draft", is_flag=True, help="有错误的表也生成，标为“草稿”并注明错误数（不能作为正式表报送）")
+@click.option("--force", is_flag=True, help="不使用构建缓存，全部重新生成")
 @click.pass_context
-def build(ctx: click.Context, paths: tuple[Path, ...], formats: str, out_dir: Path | None, jobs: int | None) -> None:
-    """校验并生成自评表 build/<年度>/<项目名称>.docx 等；只重新生成有改动的表，有错误的表不生成。"""
-    from .build import FORMATS
+def build(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    formats: tuple[str, ...],
+    out_dir: Path | None,
+    jobs: int | None,
+    draft: bool,
+    force: bool,
+) -> None:
+    """校验并生成自评表 build/<年度>/<项目名称>.docx 等；只重新生成有改动的表，有错误的表不生成。
+
+    只列出部分源文件时，只生成这些文件，其余的表与文件保持不变；索引与汇总表始终包含项目中的全部表。"""
     from .build import build as run_build
 
     cfg = _config(ctx)
-    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise click.UsageError(f"未知格式：{', '.join(unknown) or formats}（可用：{', '.join(FORMATS)}）")
-    result = run_build(_default_paths(cfg, paths), cfg, chosen, out_dir, jobs, _progress())
+    result = run_build(_default_paths(cfg, paths), cfg, formats, out_dir, jobs, _progress(), draft=draft, force=force)
     for digest in result.digests:
         for d in digest.diagnostics:
-            if d.severity != Severity.INFO:
+            if d.severity != Severity.INFO or d.code == "PD703":
                 click.echo(d.format(), err=d.severity == Severity.ERROR)
     for note in result.notes:
         click.echo(note, err=True)
     target = out_dir or (cfg.root / cfg.build_dir)
     built = sum(1 for d in result.digests if d.ok)
+    drafts = sum(1 for d in result.digests if d.draft)
     click.echo(
-        f"生成 {built} 份自评表（{'、'.join(chosen)}）到 {target}：本次处理 {result.rebuilt} 个有改动的源文件，"
-        f"写入 {result.written} 个文件"
+        f"生成 {built} 份自评表（{'、'.join(formats)}）到 {target}：本次处理 {result.rebuilt} 个有改动的源文件，"
+        f"写入 {result.written} 个文件" + (f"；另有 {drafts} 份草稿（有错误）" if drafts else "")
     )
-    if result.skipped:
-        click.echo(f"{len(result.skipped)} 份因错误未生成：{'、'.join(result.skipped)}", err=True)
+    unbuilt = [d.path for d in result.digests if not d.ok and not d.draft]
+    if unbuilt:
+        click.echo(f"{len(unbuilt)} 份因错误未生成：{'、'.join(unbuilt)}", err=True)
     if not result.digests:
         click.echo("没有找到源文件（*.md）", err=True)
     ctx.exit(1 if result.errors or not result.digests or result.notes else 0)
@@ -302,15 +323,19 @@ def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0：任选空闲端口）")
-@click.option("--format", "formats", default="docx,html", show_default=True, help="生成的格式")
+@click.option("--format", "formats", default="docx,html", show_default=True, callback=_formats, help="生成的格式")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
 @click.pass_context
-def serve(ctx: click.Context, paths: tuple[Path, ...], port: int, formats: str, out_dir: Path | None) -> None:
-    """生成并在 http://127.0.0.1 上预览；保存源文件、模板或配置后自动重新生成并刷新页面。"""
+def serve(
+    ctx: click.Context, paths: tuple[Path, ...], port: int, formats: tuple[str, ...], out_dir: Path | None
+) -> None:
+    """生成并在 http://127.0.0.1 上预览；保存源文件、模板或配置后自动重新生成并刷新页面。
+
+    预览中有错误的表也生成草稿（页眉标注“草稿”与错误数），以便边写边看。"""
     from .serve import serve as run_server
 
     cfg = _config(ctx)
-    chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    chosen = formats
     out = out_dir or (cfg.root / cfg.build_dir)
 
     def echo(line: str) -> None:
@@ -318,7 +343,7 @@ def serve(ctx: click.Context, paths: tuple[Path, ...], port: int, formats: str, 
         sys.stdout.flush()
 
     try:
-        run_server(cfg, _default_paths(cfg, paths), out, port, chosen, echo)
+        run_server(cfg, _default_paths(cfg, paths), out, port, chosen, echo, ctx.obj.get("config_path"))
     except OSError as exc:
         raise PerfdocError(f"无法在 127.0.0.1:{port} 上启动：{exc.strerror or exc}（可用 --port 换一个端口）") from None
 

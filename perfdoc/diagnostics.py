@@ -266,6 +266,10 @@ class ConfigError(PerfdocError):
     """The project configuration (perfdoc.toml / [tool.perfdoc]) is wrong."""
 
 
+class TemplateError(PerfdocError):
+    """A Word or HTML template cannot be read or rendered: the message names the template and the place."""
+
+
 class SourceError(PerfdocError):
     """A source file cannot be read into data at all; carries the diagnostics that say why."""
 

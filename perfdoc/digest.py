@@ -35,7 +35,10 @@ class Deduction:
 class Digest:
     path: str  # the source as shown in messages
     name: str | None = None  # output stem under build/: "2020/创业孵化基地运行保障"
-    ok: bool = False  # built: no errors
+    ok: bool = False  # no errors: an official form can be written
+    scored: bool = False  # read and scored (with or without errors): a draft can be written
+    kept: bool = False  # has errors now; the outputs under `name` are the last good ones of an earlier build
+    draft: bool = False  # has errors; the outputs under `name` are drafts (build --draft, serve)
     year: int | None = None
     project: str = ""
     unit: str = ""
@@ -53,6 +56,10 @@ class Digest:
     @property
     def errors(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity == Severity.ERROR)
+
+    def recheck(self) -> None:
+        """ok again from the diagnostics, after those that span files (PD501) were settled anew."""
+        self.ok = self.scored and self.errors == 0
 
     @property
     def warnings(self) -> int:
@@ -93,7 +100,13 @@ class Digest:
 
 def digest_of(report: FileReport, config: Config, name: str | None) -> Digest:
     a, res = report.assessment, report.result
-    digest = Digest(path=report.path, name=name, ok=report.ok, diagnostics=list(report.diagnostics))
+    digest = Digest(
+        path=report.path,
+        name=name,
+        ok=report.ok,
+        scored=report.result is not None,
+        diagnostics=list(report.diagnostics),
+    )
     if a is None:
         return digest
     digest.year, digest.project, digest.unit = a.year, a.project, a.unit

@@ -78,6 +78,8 @@ class Site:
             problems = self._rebuild()
         except PerfdocError as exc:
             problems = [str(exc)]
+        except Exception as exc:  # the watcher must outlive any failure, or the preview goes stale for good
+            problems = [f"perfdoc 内部错误：{type(exc).__name__}: {exc}（请报告给 perfdoc 维护者）"]
         with self.changed:
             self.problems = problems
             self.version += 1
@@ -88,7 +90,7 @@ class Site:
         return {"version": self.version, "problems": self.problems}
 
 
-def make_handler(root: Path, site: Site) -> type[http.server.SimpleHTTPRequestHandler]:
+def make_handler(root: Path, site: Site, port: Callable[[], int]) -> type[http.server.SimpleHTTPRequestHandler]:
     root = root.resolve()
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -99,31 +101,59 @@ def make_handler(root: Path, site: Site) -> type[http.server.SimpleHTTPRequestHa
             pass  # the terminal shows builds, not every request
 
         def do_GET(self) -> None:
-            path = urlsplit(self.path).path
+            self._handle(head=False)
+
+        def do_HEAD(self) -> None:
+            self._handle(head=True)
+
+        def _handle(self, head: bool) -> None:
+            if not self._host_allowed():
+                # A page of another site that rebinds its name to 127.0.0.1 sends its own Host: refused.
+                self._send(403, "text/plain; charset=utf-8", "只接受 127.0.0.1 或 localhost 的访问".encode(), head)
+                return
+            try:
+                self._route(urlsplit(self.path).path, head)
+            except OSError:  # a name too long for the file system, a folder that vanished mid-rebuild
+                self._send(404, "text/plain; charset=utf-8", "此页面不存在".encode(), head)
+
+        def _host_allowed(self) -> bool:
+            host = (self.headers.get("Host") or "").strip().lower()
+            allowed = {HOST, "localhost"}
+            return host in allowed or host in {f"{h}:{port()}" for h in allowed}
+
+        def _route(self, path: str, head: bool) -> None:
             if path == STATUS:
-                self._send(200, "application/json", json.dumps(site.status(), ensure_ascii=False).encode())
-            elif path == EVENTS:
+                body = json.dumps(site.status(), ensure_ascii=False).encode()
+                self._send(200, "application/json", body, head)
+            elif path == EVENTS and not head:
                 self._events()
             elif not self._inside(path):
-                self._send(404, "text/plain; charset=utf-8", "只提供 build/ 中的文件".encode())
+                self._send(404, "text/plain; charset=utf-8", "只提供 build/ 中的文件".encode(), head)
             elif path.endswith("/") and not (root / unquote(path).lstrip("/") / "index.html").is_file():
-                self._send(404, "text/html; charset=utf-8", self._with_script(b"<p>build/ is empty</p>"))
+                self._send(404, "text/html; charset=utf-8", self._with_script(b"<p>build/ is empty</p>"), head)
             else:
                 target = root / unquote(path).lstrip("/")
                 if target.is_dir():
                     target = target / "index.html"
                 if target.suffix == ".html" and target.is_file():
-                    self._send(200, "text/html; charset=utf-8", self._with_script(target.read_bytes()))
+                    self._send(200, "text/html; charset=utf-8", self._with_script(target.read_bytes()), head)
                 elif target.is_file():
-                    super().do_GET()
+                    if head:
+                        super().do_HEAD()
+                    else:
+                        super().do_GET()
                 else:
                     body = "<h1>404</h1><p>此页面不存在：该表可能有错误而未生成，见下方错误列表。</p>"
-                    self._send(404, "text/html; charset=utf-8", self._with_script(body.encode()))
+                    self._send(404, "text/html; charset=utf-8", self._with_script(body.encode()), head)
 
         def _inside(self, path: str) -> bool:
-            """Only files under build/, after decoding %2e%2e and following symbolic links."""
+            """Only perfdoc's outputs under build/, after decoding %2e%2e and following symbolic links; never
+            a hidden file (the build cache, staged temporary files)."""
+            rel = unquote(path).lstrip("/")
+            if any(part.startswith(".") for part in rel.split("/") if part):
+                return False
             try:
-                target = (root / unquote(path).lstrip("/")).resolve()
+                target = (root / rel).resolve()
             except (OSError, ValueError):
                 return False
             return target == root or root in target.parents
@@ -133,13 +163,14 @@ def make_handler(root: Path, site: Site) -> type[http.server.SimpleHTTPRequestHa
             at = html.rfind(b"</body>")
             return html[:at] + script + html[at:] if at >= 0 else html + script
 
-        def _send(self, code: int, content_type: str, body: bytes) -> None:
+        def _send(self, code: int, content_type: str, body: bytes, head: bool = False) -> None:
             self.send_response(code)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
-            self.wfile.write(body)
+            if not head:
+                self.wfile.write(body)
 
         def _events(self) -> None:
             self.send_response(200)
@@ -165,14 +196,29 @@ def make_handler(root: Path, site: Site) -> type[http.server.SimpleHTTPRequestHa
 
 
 def serve(
-    config: Config, paths: list[Path], out: Path, port: int, formats: tuple[str, ...], echo: Callable[[str], None]
+    config: Config,
+    paths: list[Path],
+    out: Path,
+    port: int,
+    formats: tuple[str, ...],
+    echo: Callable[[str], None],
+    config_path: Path | None = None,
 ) -> None:
     from watchfiles import watch
 
     from .build import build
+    from .config import load_config
+
+    current = {"config": config}
 
     def rebuild() -> list[str]:
-        result = build(paths, config, formats, out)
+        # perfdoc.toml is read again at every rebuild: an edit takes effect, an invalid one is shown (and the
+        # last good configuration stays in use) instead of being accepted silently.
+        try:
+            current["config"] = load_config(start=config.root, explicit=config_path)
+        except PerfdocError as exc:
+            return [f"配置文件有误，仍使用上次的配置：{exc}"]
+        result = build(paths, current["config"], formats, out, draft=True)
         problems = [d.format() for digest in result.digests for d in digest.diagnostics if d.severity == Severity.ERROR]
         problems += result.notes
         return problems
@@ -180,9 +226,11 @@ def serve(
     site = Site(rebuild)
     took = site.rebuild()
     echo(f"已生成（{took:.2f} 秒）{'；' + str(len(site.problems)) + ' 个错误' if site.problems else ''}")
-    server = http.server.ThreadingHTTPServer((HOST, port), make_handler(out, site))
+    bound_port = {"port": port}
+    server = http.server.ThreadingHTTPServer((HOST, port), make_handler(out, site, lambda: bound_port["port"]))
     server.daemon_threads = True
     host, bound = server.server_address[:2]
+    bound_port["port"] = int(bound)
     echo(f"perfdoc serve：http://{host}:{bound}/  （Ctrl+C 停止）")
 
     stop = threading.Event()
@@ -193,18 +241,23 @@ def serve(
     out_resolved = out.resolve()
 
     def watcher() -> None:
-        for changes in watch(
-            *watched, stop_event=stop, debounce=200, step=50, rust_timeout=500, yield_on_timeout=False
-        ):
-            relevant = [p for _, p in changes if out_resolved not in Path(p).resolve().parents]
-            if not relevant or stop.is_set():
-                continue
-            took = site.rebuild()
-            names = "、".join(sorted({os.path.basename(p) for p in relevant}))
-            echo(
-                f"{names} 已改动：重新生成（{took:.2f} 秒）"
-                f"{'；' + str(len(site.problems)) + ' 个错误' if site.problems else ''}"
-            )
+        while not stop.is_set():
+            try:
+                for changes in watch(
+                    *watched, stop_event=stop, debounce=200, step=50, rust_timeout=500, yield_on_timeout=False
+                ):
+                    relevant = [p for _, p in changes if out_resolved not in Path(p).resolve().parents]
+                    if not relevant or stop.is_set():
+                        continue
+                    took = site.rebuild()
+                    names = "、".join(sorted({os.path.basename(p) for p in relevant}))
+                    echo(
+                        f"{names} 已改动：重新生成（{took:.2f} 秒）"
+                        f"{'；' + str(len(site.problems)) + ' 个错误' if site.problems else ''}"
+                    )
+            except Exception as exc:  # a watched folder removed, a notify limit: say so and watch again
+                echo(f"监视文件时出错：{exc}；一秒后重新开始监视")
+                stop.wait(1)
 
     thread = threading.Thread(target=watcher, name="perfdoc-watch", daemon=True)
     thread.start()

@@ -234,16 +234,26 @@ def test_markdown_becomes_paragraphs_and_runs(run_cli, seed_copy, tmp_path):
     assert paras[1].style.name == "表内列表" and paras[0].style.name == "表内正文"
 
 
-def test_form_with_errors_gets_no_output_and_loses_stale_one(run_cli, seed_copy, tmp_path):
+def test_form_with_errors_gets_no_new_output_and_keeps_its_last_good_one(run_cli, seed_copy, tmp_path):
+    """#11 item 5: one typo must not lose yesterday's good form; the build says it kept it (PD703)."""
     out = tmp_path / "out"
     assert run_cli("build", seed_copy, "--out", out, "--format", "docx").code == 0
+    good = (out / "2020" / "开展科技金融工作及服务.docx").read_bytes()
     edit(seed_copy / "2020" / "sci-tech-finance.md", "总分: 100", "总分: 99")
     res = run_cli("build", seed_copy, "--out", out, "--format", "docx")
     assert res.code == 1
     assert "PD306" in res.err and "1 份因错误未生成" in res.err
-    names = sorted(p.name for p in (out / "2020").iterdir())
-    assert names == ["summary.docx", "summary.xlsx", "中国创新创业大赛（上海赛区）.docx", "创业孵化基地运行保障.docx"]
+    assert "PD703" in res.out and "保留上次生成的 2020/开展科技金融工作及服务.docx" in res.out
+    assert (out / "2020" / "开展科技金融工作及服务.docx").read_bytes() == good
     assert not list(out.rglob("*.tmp"))
+    # Fixed again, the form is built anew; a form that never built has nothing to keep.
+    edit(seed_copy / "2020" / "sci-tech-finance.md", "总分: 99", "总分: 100")
+    assert run_cli("build", seed_copy, "--out", out, "--format", "docx").code == 0
+    new = seed_copy / "2021" / "new.md"
+    new.parent.mkdir()
+    new.write_text((seed_copy / "2020" / "incubator.md").read_text(encoding="utf-8").replace("年度: 2020", "年度: 2021").replace("总分: 95.99", "总分: 1"), encoding="utf-8")
+    res = run_cli("build", seed_copy, "--out", out, "--format", "docx")
+    assert res.code == 1 and not (out / "2021" / "创业孵化基地运行保障.docx").exists()
 
 
 def test_control_character_is_an_error_naming_the_field(run_cli, tmp_path):

@@ -17,6 +17,11 @@ from ..scoring import Result
 NO_DEVIATION = "无偏差"
 
 
+def draft_banner(errors: int) -> str:
+    """The mark of a form rendered with errors (build --draft, serve): never silent, never official."""
+    return f"草稿：此表有 {errors} 个错误，数字未经核对，不能作为正式表报送（运行 perfdoc check 查看）"
+
+
 @dataclass
 class IndicatorRow:
     category: str
@@ -41,6 +46,7 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
         for subcategory, items in subs:
             for k, ind in enumerate(items):
                 r = by_id[id(ind)]
+                shown = r.score if r.score is not None else ind.score
                 rows.append(
                     IndicatorRow(
                         category=category,
@@ -51,7 +57,8 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
                         target=ind.target or "",
                         actual=ind.actual or "",
                         weight=fmt_score(ind.weight),
-                        score="" if r.score is None else fmt_score(r.score),
+                        # a draft shows the typed 得分 where the rules could not compute one
+                        score=fmt_score(r.score if r.score is not None else ind.score) if shown is not None else "",
                         reason=ind.deviation_reason or (NO_DEVIATION if r.score is not None else ""),
                         deducted=bool(r.deducted),
                     )
@@ -68,8 +75,10 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         for name, row in a.funds.rows.items()
     }
     funds["weight"] = fmt_score(a.funds.weight)
-    funds["execution_rate"] = fmt_rate(result.execution_rate)
-    funds["execution_score"] = fmt_score(result.execution_score)
+    # Computed figures; the typed ones only where nothing could be computed (a draft of a form with errors).
+    funds["execution_rate"] = fmt_rate(_first(result.execution_rate, a.funds.execution_rate))
+    funds["execution_score"] = fmt_score(_first(result.execution_score, a.funds.score))
+    total = _first(result.total_score, a.total_score)
     weights = [i.weight for i in a.indicators if i.weight is not None]
     total_weight = sum(weights, a.funds.weight or 0)
     return {
@@ -79,12 +88,17 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         "unit": a.unit or "",
         "stage": a.stage_label,
         "money_unit": a.money_unit or config.money_unit,
-        "goal_label": config.goal_label,
+        # The heading the author wrote (## 预期目标) decides the label of this form; the configuration otherwise.
+        "goal_label": a.goal.title if a.goal is not None and not a.goal.title.isascii() else config.goal_label,
         "funds": funds,
         "goal_markdown": a.goal.text if a.goal else "",
         "outcome_markdown": a.outcome.text if a.outcome else "",
         "indicators": indicator_rows(result),
         "total_weight": fmt_score(total_weight),
-        "total_score": fmt_score(result.total_score) if result.total_score is not None else "",
-        "grade": result.grade or "",
+        "total_score": fmt_score(total) if total is not None else "",
+        "grade": result.grade or a.grade or "",
     }
+
+
+def _first(*values: Any) -> Any:
+    return next((v for v in values if v is not None), None)

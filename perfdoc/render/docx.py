@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config
-from ..diagnostics import PerfdocError
+from ..diagnostics import TemplateError
 from ..scoring import Result
-from .context import form_context
+from .context import draft_banner, form_context
 from .markdown import blocks
 from .wordml import (
     VM_CONTINUE,
@@ -27,6 +27,7 @@ from .wordml import (
     ZipEntry,
     apply_vertical_merges,
     core_properties_xml,
+    insert_banner,
     paragraphs_xml,
     style_ids,
     zip_bytes,
@@ -35,10 +36,6 @@ from .wordml import (
 _LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\x07\x0c]")
 TEMPLATED_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml")
 CORE_PART = "docProps/core.xml"
-
-
-class TemplateError(PerfdocError):
-    """The Word template cannot be read or rendered."""
 
 
 class CompiledDocxTemplate:
@@ -55,19 +52,21 @@ class CompiledDocxTemplate:
                 members = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
             self._docxtpl = DocxTemplate(io.BytesIO(raw))
             self._docxtpl.init_docx()
-        except (OSError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-            raise TemplateError(f"Word 模板 {template} 无法读取：{exc}") from None
+        except Exception as exc:  # a template is a user's file: a broken zip or XML is a message, not a traceback
+            raise TemplateError(f"Word 模板 {template} 无法读取：{_xml_problem(exc)}") from None
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
         self._order = [name for name, _ in members]
         self._static: dict[str, ZipEntry] = {}
         self._compiled: dict[str, jinja2.Template] = {}
         for name, data in members:
             if name.startswith(TEMPLATED_PARTS) and b"{" in data:
-                source = _literal_braces(self._docxtpl.patch_xml(data.decode("utf-8")))
                 try:
+                    source = _literal_braces(self._docxtpl.patch_xml(data.decode("utf-8")))
                     self._compiled[name] = env.from_string(source)
                 except jinja2.TemplateSyntaxError as exc:
                     raise TemplateError(f"Word 模板 {template} 的 {name} 有语法错误：{exc.message}") from None
+                except Exception as exc:
+                    raise TemplateError(f"Word 模板 {template} 的 {name} 无法读取：{_xml_problem(exc)}") from None
             elif name != CORE_PART:
                 self._static[name] = ZipEntry.of(name, data)
         if CORE_PART not in self._order:
@@ -75,7 +74,8 @@ class CompiledDocxTemplate:
         styles = dict(members).get("word/styles.xml", b"")
         self._style_ids = style_ids(styles)
 
-    def render(self, ctx: dict[str, Any], core: CoreProperties) -> bytes:
+    def render(self, ctx: dict[str, Any], core: CoreProperties, banner: str = "") -> bytes:
+        """banner: a line set in red above everything else of the document (the draft mark)."""
         import jinja2
 
         entries: list[ZipEntry] = []
@@ -89,6 +89,12 @@ class CompiledDocxTemplate:
                     xml = self._compiled[name].render(ctx)
                 except jinja2.UndefinedError as exc:
                     raise TemplateError(f"Word 模板 {self.template} 引用了不存在的变量：{exc.message}") from None
+                except Exception as exc:  # a filter or an expression of the user's template failed
+                    raise TemplateError(
+                        f"Word 模板 {self.template} 的 {name} 渲染失败：{type(exc).__name__}: {exc}"
+                    ) from None
+                if banner and name == "word/document.xml":
+                    xml = insert_banner(xml, banner)
                 if _LISTING_CHARS.search(xml):  # tabs and line breaks in content become w:tab and w:br
                     xml = self._docxtpl.resolve_listing(xml)
                 if name == "word/document.xml":
@@ -118,8 +124,24 @@ class DocxRenderer(CompiledDocxTemplate):
         ctx["indicators"] = rows
         return ctx
 
-    def render_form(self, result: Result, config: Config) -> bytes:
-        return self.render(self.context(result, config), core_properties(result))
+    def render_form(self, result: Result, config: Config, draft_errors: int = 0) -> bytes:
+        """draft_errors > 0: the form still has errors and is marked 草稿 above the title and in its
+        properties, whatever the template says (a unit's own template may lack the {{ draft }} mark)."""
+        ctx = self.context(result, config)
+        ctx["draft"] = draft_errors > 0
+        ctx["draft_errors"] = draft_errors
+        core = core_properties(result)
+        banner = ""
+        if draft_errors:
+            banner = draft_banner(draft_errors)
+            core = replace(core, title=f"【草稿】{core.title}", subject=f"草稿：{core.subject}（有错误）")
+        return self.render(ctx, core, banner)
+
+
+def _xml_problem(exc: Exception) -> str:
+    line = getattr(exc, "lineno", None)  # lxml's XMLSyntaxError and Jinja's errors carry one
+    where = f"第 {line} 行：" if line else ""
+    return f"{where}{type(exc).__name__}: {exc}"
 
 
 def _merge_marker(text: str, span: int) -> str:

@@ -13,11 +13,11 @@ from typing import Any
 
 from ..check import FileReport
 from ..config import Config
-from ..diagnostics import PerfdocError
+from ..diagnostics import TemplateError
 from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from .charts import Bar, bar_chart
-from .context import form_context
+from .context import draft_banner, form_context
 from .markdown import render_html
 
 FORM_TEMPLATE = "form.html.j2"
@@ -50,31 +50,43 @@ class HtmlRenderer:
             self.form_template = self.env.get_template(FORM_TEMPLATE)
             self.index_template = self.env.get_template(INDEX_TEMPLATE)
             self.assets = {name: self.env.loader.get_source(self.env, name)[0] for name in ASSETS}  # type: ignore[union-attr]
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateError(
+                f"HTML 模板 {exc.filename or exc.name} 第 {exc.lineno} 行有语法错误：{exc.message}"
+            ) from None
         except jinja2.TemplateError as exc:
-            raise PerfdocError(f"HTML 模板有误：{exc}") from None
+            raise TemplateError(f"HTML 模板有误：{exc}") from None
 
     def _render(self, template: Any, ctx: dict[str, Any]) -> bytes:
-        import jinja2
         from markupsafe import Markup
 
         ctx = {**ctx, "css": Markup(self.assets["perfdoc.css"]), "js": Markup(self.assets["perfdoc.js"])}
         try:
             return template.render(ctx).encode("utf-8")
-        except jinja2.TemplateError as exc:
-            raise PerfdocError(f"HTML 模板 {template.name} 渲染失败：{exc}") from None
+        except Exception as exc:  # any error of a user's template: say which file and which line
+            where = _template_frame(exc) or (template.filename or template.name, None)
+            line = f" 第 {where[1]} 行" if where[1] else ""
+            message = getattr(exc, "message", None) or str(exc)
+            raise TemplateError(f"HTML 模板 {where[0]}{line} 渲染失败：{type(exc).__name__}: {message}") from None
 
-    def render_form(self, report: FileReport, links: dict[str, str | None]) -> bytes:
-        """links: hrefs relative to the page for "index", "docx" and "pdf" (None: not built)."""
+    def render_form(self, report: FileReport, links: dict[str, str | None], draft_errors: int = 0) -> bytes:
+        """links: hrefs relative to the page for "index", "docx" and "pdf" (None: not built).
+
+        draft_errors > 0 marks the page as a draft in its title and in a banner at the top of the body, put in
+        here rather than left to the template, so that no template can leave it out."""
         from markupsafe import Markup
 
         assert report.result is not None
         ctx = form_context(report.result, self.config)
+        ctx["draft"] = draft_errors > 0
+        ctx["draft_errors"] = draft_errors
         ctx["goal_html"] = Markup(render_html(ctx["goal_markdown"]))
         ctx["outcome_html"] = Markup(render_html(ctx["outcome_markdown"]))
         ctx["diagnostics"] = report.diagnostics
         ctx["source"] = report.path
         ctx["links"] = links
-        return self._render(self.form_template, ctx)
+        page = self._render(self.form_template, ctx)
+        return mark_draft(page, draft_errors) if draft_errors else page
 
     def render_index(self, entries: list[IndexEntry], summaries: list[dict[str, Any]] | None = None) -> bytes:
         """summaries: the views of perfdoc.summary.view, each with "files" (label, href) to link."""
@@ -92,6 +104,29 @@ class HtmlRenderer:
             "summaries": summaries or [],
         }
         return self._render(self.index_template, ctx)
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost frame of a template in the traceback: Jinja compiles templates to code with their name."""
+    import traceback
+
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".j2", ".html", ".htm"))]
+    return (frames[-1].filename, frames[-1].lineno or 0) if frames else None
+
+
+def mark_draft(page: bytes, errors: int) -> bytes:
+    from markupsafe import escape
+
+    text = str(escape(draft_banner(errors))).encode("utf-8")
+    banner = b'<div class="draft-banner" role="alert" style="background:#c00000;color:#fff;font-weight:bold;' + (
+        b'padding:8px 16px;text-align:center">' + text + b"</div>"
+    )
+    page = page.replace(b"<title>", "<title>【草稿】".encode(), 1)
+    at = page.find(b"<body")
+    if at >= 0:
+        at = page.find(b">", at) + 1
+        return page[:at] + banner + page[at:]
+    return banner + page
 
 
 def index_row(entry: IndexEntry, config: Config) -> dict[str, Any]:

@@ -47,6 +47,20 @@ def paragraphs_xml(blocks: list[Block], style_ids: dict[str, str]) -> str:
     return "".join(out)
 
 
+def insert_banner(document_xml: str, text: str) -> str:
+    """A red, bold paragraph as the first of the body: the draft mark no template can leave out."""
+    run = (
+        '<w:r><w:rPr><w:b/><w:bCs/><w:color w:val="C00000"/><w:sz w:val="24"/></w:rPr>'
+        f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+    )
+    para = f'<w:p><w:pPr><w:jc w:val="center"/></w:pPr>{run}</w:p>'
+    at = document_xml.find("<w:body>")
+    if at < 0:
+        return document_xml
+    at += len("<w:body>")
+    return document_xml[:at] + para + document_xml[at:]
+
+
 def _run(text: str, bold: bool = False, italic: bool = False, line_break: bool = False) -> str:
     rpr = ("<w:b/><w:bCs/>" if bold else "") + ("<w:i/><w:iCs/>" if italic else "")
     rpr_xml = f"<w:rPr>{rpr}</w:rPr>" if rpr else ""
