@@ -52,7 +52,8 @@ class BuildResult:
     written: int = 0
     rebuilt: int = 0  # sources read and rendered in this run (the others came from the cache)
     skipped: list[str] = field(default_factory=list)  # forms not written because of errors
-    notes: list[str] = field(default_factory=list)  # problems besides the forms' own (PDF, summaries, cache)
+    notes: list[str] = field(default_factory=list)  # problems besides the forms' own (PDF, summaries): exit 1
+    remarks: list[str] = field(default_factory=list)  # said, but nothing is wrong with the build (a stale cache)
 
     @property
     def errors(self) -> int:
@@ -456,7 +457,7 @@ def build(
     # The forms this output folder holds: the project's (in its own build/), those it built before, and the
     # ones named. A build of some of them renders only those; the index and summaries still cover all.
     named = collect_sources(paths)
-    cache = Cache.load(out / CACHE_FILE, result.notes)
+    cache = Cache.load(out / CACHE_FILE, result.remarks)
     own_out = out.resolve() == (config.root / config.build_dir).resolve()
     project = project_sources(config) if own_out else []
     tracked = [p for p in (_source_path(config, sid) for sid in cache.entries) if p.is_file()]

@@ -73,7 +73,13 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
                     found.append(sub)
         elif not p.name.startswith("~$"):
             found.append(p)
-    return list(dict.fromkeys(found))
+    unique: dict[Path, Path] = {}
+    for f in found:  # content/x.md and /home/…/content/x.md are one source
+        try:
+            unique.setdefault(f.resolve(), f)
+        except (OSError, RuntimeError):
+            unique.setdefault(f, f)
+    return list(unique.values())
 
 
 def skipped_docx(paths: Iterable[Path]) -> list[Path]:

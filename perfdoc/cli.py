@@ -152,7 +152,7 @@ def build(
         for d in digest.diagnostics:
             if d.severity != Severity.INFO or d.code == "PD703":
                 click.echo(d.format(), err=d.severity == Severity.ERROR)
-    for note in result.notes:
+    for note in [*result.remarks, *result.notes]:
         click.echo(note, err=True)
     target = out_dir or (cfg.root / cfg.build_dir)
     built = sum(1 for d in result.digests if d.ok)
@@ -199,8 +199,12 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], year: int | None, out_d
     from .summary import summarize, terminal_table, years_of
 
     cfg = _config(ctx)
-    digests = digests_of(_default_paths(cfg, paths), cfg)
-    years = [year] if year else years_of(digests)
+    named = digests_of(_default_paths(cfg, paths), cfg)
+    # A summary is of a whole year: naming one file of the project summarises every form of its year.
+    content = cfg.root / cfg.content_dir
+    extra = [content] if paths and content.is_dir() and out_dir is None else []
+    digests = digests_of([*extra, *_default_paths(cfg, paths)], cfg) if extra else named
+    years = [year] if year else years_of(named)
     if not years or (year and year not in years_of(digests)):
         click.echo(f"没有{year or ''}{'年度的' if year else ''}自评表可汇总", err=True)
         ctx.exit(1)

@@ -251,7 +251,13 @@ def test_form_with_errors_gets_no_new_output_and_keeps_its_last_good_one(run_cli
     assert run_cli("build", seed_copy, "--out", out, "--format", "docx").code == 0
     new = seed_copy / "2021" / "new.md"
     new.parent.mkdir()
-    new.write_text((seed_copy / "2020" / "incubator.md").read_text(encoding="utf-8").replace("年度: 2020", "年度: 2021").replace("总分: 95.99", "总分: 1"), encoding="utf-8")
+    new.write_text(
+        (seed_copy / "2020" / "incubator.md")
+        .read_text(encoding="utf-8")
+        .replace("年度: 2020", "年度: 2021")
+        .replace("总分: 95.99", "总分: 1"),
+        encoding="utf-8",
+    )
     res = run_cli("build", seed_copy, "--out", out, "--format", "docx")
     assert res.code == 1 and not (out / "2021" / "创业孵化基地运行保障.docx").exists()
 

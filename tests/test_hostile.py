@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SEED_FILES
+from .conftest import SEED_FILES, edit
 
 INCUBATOR = SEED_FILES["创业孵化基地运行保障"]
 
@@ -198,3 +198,472 @@ def test_28_rules_are_explained_in_chinese(run_cli):
     for row in rows:
         explanation = row.split("|")[4]
         assert sum("\u4e00" <= ch <= "\u9fff" for ch in explanation) >= 4, row
+
+
+# -- 1 to 6: outputs deleted that must not be -------------------------------------------------------------------
+
+
+def project(tmp_path: Path, name: str = "proj") -> Path:
+    """A project as `perfdoc init` makes it, holding the three seed forms."""
+    import shutil
+
+    root = tmp_path / name
+    (root / "content").mkdir(parents=True)
+    (root / "perfdoc.toml").write_text('money_unit = "元"\n', encoding="utf-8")
+    shutil.copytree(INCUBATOR.parent, root / "content" / "2020")
+    return root
+
+
+def outputs(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def in_project(run_cli, root: Path, *args: str | Path):
+    old = os.getcwd()
+    os.chdir(root)
+    try:
+        return run_cli(*args)
+    finally:
+        os.chdir(old)
+
+
+def test_1_building_a_copy_leaves_the_original_alone(run_cli, tmp_path: Path):
+    import shutil
+
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build").code == 0
+    before = outputs(root / "build")
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    (copy / "content" / "2020" / "incubator.md").unlink()  # the copy's orphan cleanup has work to do
+    assert in_project(run_cli, copy, "build").code == 0
+    assert outputs(root / "build") == before
+    assert not (copy / "build" / "2020" / "创业孵化基地运行保障.docx").exists()
+    cache = (copy / "build" / ".perfdoc-cache.json").read_text(encoding="utf-8")
+    assert str(tmp_path) not in cache  # every path in the cache is relative
+
+
+@pytest.mark.parametrize(
+    "outputs_field",
+    [
+        '[{"docx": "/ANY/victim.docx"}]',
+        '[{"docx": "../victim.docx"}]',
+        '[{"docx": "2020/../../victim.docx"}]',
+        '[{"docx": "2020/victim.txt"}]',
+        '"not a list"',
+    ],
+)
+def test_2_the_cache_cannot_delete_outside_the_output_folder(run_cli, tmp_path: Path, outputs_field: str):
+    root = project(tmp_path)
+    victim_dir = tmp_path / "ANY"
+    victim_dir.mkdir()
+    for name in ("victim.docx", "victim.pdf"):
+        (victim_dir / name).write_bytes(b"keep me")
+        (tmp_path / name).write_bytes(b"keep me")
+    (root / "build" / "2020").mkdir(parents=True)
+    (root / "build" / "2020" / "victim.txt").write_bytes(b"keep me")
+    rel = outputs_field.replace("/ANY/", str(victim_dir) + "/")
+    cache = (
+        '{"version": 2, "salt": "x", "entries": {"content/gone.md": {"key": "k", "stat": [], '
+        f'"digests": [], "outputs": {rel}}}}}}}'
+    )
+    (root / "build" / ".perfdoc-cache.json").write_text(cache, encoding="utf-8")
+    res = in_project(run_cli, root, "build")
+    assert res.code == 0, res.err
+    assert "构建缓存" in res.err and "已忽略" in res.err  # said once, then a good cache replaces it
+    for f in (victim_dir / "victim.docx", victim_dir / "victim.pdf", tmp_path / "victim.docx"):
+        assert f.read_bytes() == b"keep me"
+    assert (root / "build" / "2020" / "victim.txt").read_bytes() == b"keep me"
+    res = in_project(run_cli, root, "build")
+    assert res.code == 0 and "构建缓存" not in res.err
+
+
+def test_2_a_cache_of_any_shape_is_no_traceback(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    for junk in (b"", b"[]", b"{", b'{"version": 2, "salt": 1, "entries": []}', b"\xff\xfe", b"null"):
+        (root / "build").mkdir(exist_ok=True)
+        (root / "build" / ".perfdoc-cache.json").write_bytes(junk)
+        assert in_project(run_cli, root, "build").code == 0
+
+
+def test_3_a_partial_build_touches_only_what_it_was_given(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build").code == 0
+    before = outputs(root / "build")
+    edit(root / "content" / "2020" / "incubator.md", "## 实际完成情况", "## 实际完成情况\n\n新增一句。")
+    edit(root / "content" / "2020" / "sci-tech-finance.md", "## 实际完成情况", "## 实际完成情况\n\n另一句。")
+    res = in_project(run_cli, root, "build", "content/2020/incubator.md")
+    assert res.code == 0, res.err
+    after = outputs(root / "build")
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert "2020/创业孵化基地运行保障.docx" in changed
+    assert "2020/开展科技金融工作及服务.docx" not in changed  # edited, but not named: untouched
+    assert set(after) >= set(before) - {".perfdoc-cache.json"}  # nothing deleted
+    index = (root / "build" / "index.html").read_text(encoding="utf-8")
+    for project_name in ("创业孵化基地运行保障", "开展科技金融工作及服务", "中国创新创业大赛（上海赛区）"):
+        assert project_name in index
+    # The next full build renders the one that was left out.
+    res = in_project(run_cli, root, "build")
+    assert res.code == 0 and "本次处理 1 个有改动的源文件" in res.out
+
+
+def test_3_summary_of_one_file_covers_its_whole_year(run_cli, tmp_path: Path):
+    from openpyxl import load_workbook
+
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "summary", "content/2020/incubator.md").code == 0
+    ws = load_workbook(root / "build" / "2020" / "summary.xlsx").active
+    names = {row[1] for row in ws.iter_rows(min_row=3, values_only=True)}
+    assert {"创业孵化基地运行保障", "开展科技金融工作及服务", "中国创新创业大赛（上海赛区）"} <= names
+
+
+def _form(text: str, project_name: str) -> str:
+    return text.replace("项目名称: 创业孵化基地运行保障", f"项目名称: {project_name}")
+
+
+def test_4_names_that_clash_never_overwrite_a_third_form(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    text = INCUBATOR.read_text(encoding="utf-8")
+    for stem, name in (("a", "ABC"), ("b", "abc"), ("c", "abc-b")):
+        (root / "content" / "2020" / f"{stem}.md").write_text(_form(text, name), encoding="utf-8")
+    res = in_project(run_cli, root, "build", "--format", "docx")
+    assert res.code == 0, res.err
+    names = sorted(p.stem for p in (root / "build" / "2020").glob("*.docx") if p.stem.lower().startswith("abc"))
+    assert len(names) == 3 and len({n.casefold() for n in names}) == 3  # no case-only twins either
+    from docx import Document
+
+    projects = {n: Document(str(root / "build" / "2020" / f"{n}.docx")).tables[0].rows[0].cells[2].text for n in names}
+    assert sorted(projects.values()) == ["ABC", "abc", "abc-b"]
+    assert projects["abc-b"] == "abc-b"  # the third form keeps its own name
+    # Deterministic: a second build from scratch gives the same names.
+    import shutil
+
+    shutil.rmtree(root / "build")
+    in_project(run_cli, root, "build", "--format", "docx")
+    again = sorted(p.stem for p in (root / "build" / "2020").glob("*.docx") if p.stem.lower().startswith("abc"))
+    assert again == names
+
+
+def test_4_untracked_stale_outputs_are_cleaned(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build").code == 0
+    (root / "build" / ".perfdoc-cache.json").unlink()  # a lost cache
+    edit(root / "content" / "2020" / "incubator.md", "项目名称: 创业孵化基地运行保障", "项目名称: 孵化基地运行保障")
+    (root / "build" / "2020" / "mine.docx").write_bytes(b"a user's own file")
+    assert in_project(run_cli, root, "build").code == 0
+    left = {p.name for p in (root / "build" / "2020").iterdir()}
+    assert "创业孵化基地运行保障.docx" not in left and "创业孵化基地运行保障.html" not in left
+    assert "孵化基地运行保障.docx" in left and "mine.docx" in left  # not perfdoc's: never removed
+
+
+def test_5_a_new_duplicate_does_not_take_the_original_name(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build", "--format", "docx").code == 0
+    original = (root / "build" / "2020" / "创业孵化基地运行保障.docx").read_bytes()
+    # Sorts before incubator.md, so source order alone would hand it the name.
+    dup = root / "content" / "2020" / "a-copy.md"
+    dup.write_text(
+        INCUBATOR.read_text(encoding="utf-8").replace("## 实际完成情况", "## 实际完成情况\n\n副本。"), encoding="utf-8"
+    )
+    res = in_project(run_cli, root, "build", "--format", "docx")
+    assert res.code == 1
+    assert "PD501" in res.err and "a-copy.md" in res.err
+    assert (root / "build" / "2020" / "创业孵化基地运行保障.docx").read_bytes() == original
+
+
+# -- 6: perfdoc's own code and an edit that restores size and mtime ----------------------------------------------
+
+
+def test_6_same_size_edit_with_restored_mtime_is_seen(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build").code == 0
+    f = root / "content" / "2020" / "incubator.md"
+    st = f.stat()
+    edit(f, "总分: 95.99", "总分: 95.98")
+    os.utime(f, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert f.stat().st_size == st.st_size and f.stat().st_mtime_ns == st.st_mtime_ns
+    res = in_project(run_cli, root, "build")
+    assert res.code == 1 and "PD306" in res.err
+
+
+def test_6_perfdoc_code_is_part_of_the_cache_key(monkeypatch):
+    from perfdoc import build as build_module
+    from perfdoc.config import Config
+
+    salt = build_module.inputs_salt(Config(), ("docx",))
+    monkeypatch.setattr(build_module, "_code_digest", "an edited rule")
+    assert build_module.inputs_salt(Config(), ("docx",)) != salt
+    monkeypatch.setattr(build_module, "_code_digest", None)
+    assert build_module.code_digest() == build_module.code_digest() != "an edited rule"
+
+
+def test_6_force_rebuilds_everything(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build").code == 0
+    assert "本次处理 0 个" in in_project(run_cli, root, "build").out
+    assert "本次处理 3 个" in in_project(run_cli, root, "build", "--force").out
+
+
+# -- 7: one bad file must not take the others down ---------------------------------------------------------------
+
+
+def test_7_an_unexpected_failure_is_one_file_s_diagnostic(run_cli, tmp_path: Path, monkeypatch):
+    from perfdoc import scoring
+
+    real = scoring.score
+
+    def flaky(a, config):
+        if a.project == "开展科技金融工作及服务":
+            raise RuntimeError("simulated bug")
+        return real(a, config)
+
+    monkeypatch.setattr(scoring, "score", flaky)
+    monkeypatch.setattr("perfdoc.check.score", flaky)
+    root = project(tmp_path)
+    res = in_project(run_cli, root, "check", "--format", "json")
+    assert res.code == 1
+    files = {f["path"].split("/")[-1]: f for f in res.json()["files"]}
+    assert files["sci-tech-finance.md"]["diagnostics"][0]["code"] == "PD901"
+    assert "报告" in files["sci-tech-finance.md"]["diagnostics"][0]["message"]
+    assert files["incubator.md"]["total_score"] == "95.99"
+    res = in_project(run_cli, root, "build", "-j", "1")
+    assert res.code == 1 and "PD901" in res.err
+    assert (root / "build" / "2020" / "创业孵化基地运行保障.docx").is_file()
+    assert (root / "build" / "index.html").is_file() and (root / "build" / ".perfdoc-cache.json").is_file()
+
+
+# -- 10: long names ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["项" * 79, "😀" * 60, "项目" * 120], ids=["79-cjk", "60-emoji", "240-cjk"])
+def test_10_long_project_names(run_cli, tmp_path: Path, name: str):
+    f = seed(tmp_path, "项目名称: 创业孵化基地运行保障", f"项目名称: {name}")
+    res = run_cli("build", f, "--out", tmp_path / "out")
+    assert res.code == 0, res.err
+    [docx] = [p for p in (tmp_path / "out" / "2020").glob("*.docx") if p.stem != "summary"]
+    assert len(docx.name.encode()) <= 210 and docx.stem != "summary"
+    res = run_cli("new", name, "--year", "2025")
+    assert res.code == 0, res.err
+
+
+# -- 12, 13: the disk and the templates -----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders; the full-disk case covers this")
+def test_12_read_only_output_folder(run_cli, tmp_path: Path):  # pragma: no cover - CI runs as root
+    out = tmp_path / "out"
+    (out / "2020").mkdir(parents=True)
+    out.chmod(0o555)
+    (out / "2020").chmod(0o555)
+    try:
+        res = run_cli("build", INCUBATOR, "--out", out)
+        assert res.code == 1 and "PD701" in res.err
+    finally:
+        (out / "2020").chmod(0o755)
+        out.chmod(0o755)
+
+
+def test_12_full_disk_is_a_message_and_outputs_stay_intact(run_cli, tmp_path: Path, monkeypatch):
+    import errno
+
+    from perfdoc import write
+
+    out = tmp_path / "out"
+    assert run_cli("build", INCUBATOR.parent, "--out", out).code == 0
+    before = outputs(out)
+    real_open = os.open
+
+    def full(path, flags, mode=0o777, *, dir_fd=None):
+        if str(path).endswith(".tmp"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, flags, mode)
+
+    monkeypatch.setattr(write.os, "open", full)
+    edit_dir = tmp_path / "src"
+    import shutil
+
+    shutil.copytree(INCUBATOR.parent, edit_dir)
+    edit(edit_dir / "incubator.md", "## 实际完成情况", "## 实际完成情况\n\n改动。")
+    res = run_cli("build", edit_dir, "--out", out)
+    assert res.code == 1
+    assert "PD701" in res.err and "磁盘空间不足" in res.err
+    assert outputs(out) == before
+
+
+def test_13_broken_word_template_names_it_and_changes_nothing(run_cli, tmp_path: Path):
+    import io
+    import zipfile
+
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build").code == 0
+    before = outputs(root / "build")
+    from perfdoc.build import PACKAGED_TEMPLATES
+
+    src = zipfile.ZipFile(PACKAGED_TEMPLATES / "form.docx")
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = data.replace(b"</w:body>", b"<w:p></w:body>")  # malformed XML
+            dst.writestr(info, data)
+    (root / "templates").mkdir()
+    (root / "templates" / "form.docx").write_bytes(buf.getvalue())
+    res = in_project(run_cli, root, "build")
+    assert res.code == 1
+    assert "form.docx" in res.err and "Word 模板" in res.err
+    assert outputs(root / "build") == before
+    assert not list((root / "build").rglob("*.tmp"))
+
+
+def test_13_runtime_error_in_html_template_names_file_and_line(run_cli, tmp_path: Path):
+    from perfdoc.build import PACKAGED_TEMPLATES
+
+    root = project(tmp_path)
+    assert in_project(run_cli, root, "build").code == 0
+    before = outputs(root / "build")
+    (root / "templates").mkdir()
+    page = (PACKAGED_TEMPLATES / "form.html.j2").read_text(encoding="utf-8")
+    lines = page.split("\n")
+    lines.insert(6, "{{ (1 / 0) if project else '' }}")  # inside {% block body %}
+    (root / "templates" / "form.html.j2").write_text("\n".join(lines), encoding="utf-8")
+    res = in_project(run_cli, root, "build")
+    assert res.code == 1
+    assert "form.html.j2" in res.err and "第 7 行" in res.err and "ZeroDivisionError" in res.err
+    assert outputs(root / "build") == before
+
+
+# -- drafts ------------------------------------------------------------------------------------------------------
+
+
+def test_draft_of_a_form_with_errors(run_cli, tmp_path: Path):
+    from docx import Document
+
+    f = seed(tmp_path, "总分: 95.99", "总分: 90")
+    out = tmp_path / "out"
+    res = run_cli("build", f, "--out", out)
+    assert res.code == 1 and not (out / "2020" / "创业孵化基地运行保障.docx").exists()
+    res = run_cli("build", f, "--out", out, "--draft")
+    assert res.code == 1 and "1 份草稿" in res.out
+    doc = Document(str(out / "2020" / "创业孵化基地运行保障.docx"))
+    assert doc.paragraphs[0].text.startswith("草稿：此表有 1 个错误")
+    assert doc.core_properties.title.startswith("【草稿】")
+    assert "95.99" in [c.text for c in doc.tables[-1].rows[-1].cells]  # the computed total, not the typed 90
+    page = (out / "2020" / "创业孵化基地运行保障.html").read_text(encoding="utf-8")
+    assert "<title>【草稿】" in page and "草稿：此表有 1 个错误" in page
+    # Without --draft again: the draft is not passed off as official, and it stays marked as a draft.
+    res = run_cli("build", f, "--out", out)
+    assert res.code == 1
+
+
+def test_draft_of_a_form_that_cannot_be_scored_fully(run_cli, tmp_path: Path):
+    f = seed(tmp_path, "        分值: 5\n", "        分值: 五\n")
+    res = run_cli("build", f, "--out", tmp_path / "out", "--draft")
+    assert res.code == 1
+    assert (tmp_path / "out" / "2020" / "创业孵化基地运行保障.docx").is_file()
+
+
+# -- 20: serve ----------------------------------------------------------------------------------------------------
+
+
+def test_20_serve_handler_refuses_foreign_hosts_hidden_files_and_long_names(tmp_path: Path):
+    import http.client
+    import threading
+
+    from perfdoc.serve import Site, make_handler
+
+    root = tmp_path / "build"
+    (root / "2020").mkdir(parents=True)
+    (root / "index.html").write_text("<html><body>index</body></html>", encoding="utf-8")
+    (root / ".perfdoc-cache.json").write_text("{}", encoding="utf-8")
+    (root / "2020" / "a.docx").write_bytes(b"docx")
+    site = Site(lambda: [])
+    import http.server
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(root, site, lambda: port))
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def request(method: str, path: str, host: str | None = None) -> int:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.putrequest(method, path, skip_host=True)
+        conn.putheader("Host", host or f"127.0.0.1:{port}")
+        conn.endheaders()
+        status = conn.getresponse().status
+        conn.close()
+        return status
+
+    try:
+        assert request("GET", "/") == 200
+        assert request("GET", "/", host=f"localhost:{port}") == 200
+        assert request("GET", "/", host="evil.example:80") == 403
+        assert request("GET", "/", host=f"attacker.test:{port}") == 403
+        assert request("GET", "/.perfdoc-cache.json") == 404
+        assert request("HEAD", "/.perfdoc-cache.json") == 404
+        assert request("HEAD", "/../../etc/passwd") == 404
+        assert request("HEAD", "/2020/a.docx") == 200
+        assert request("GET", "/" + "a" * 300) == 404
+        assert request("GET", "/2020/" + "%E9%A1%B9" * 300 + ".html") == 404
+    finally:
+        server.shutdown()
+
+
+def test_20_a_failing_rebuild_keeps_the_site_alive():
+    from perfdoc.serve import Site
+
+    calls = []
+
+    def rebuild() -> list[str]:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("boom")
+        return []
+
+    site = Site(rebuild)
+    site.rebuild()
+    assert site.problems and "RuntimeError" in site.problems[0]
+    site.rebuild()
+    assert site.problems == [] and site.version == 2
+
+
+# -- 23: output names ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("COM¹", "_COM¹"),
+        ("CONIN$", "_CONIN$"),
+        ("conout$.项目", "_conout$.项目"),
+        ("LPT²", "_LPT²"),
+        (".隐藏项目", "隐藏项目"),
+        ("~$临时", "临时"),
+        ("abc\u202egpj.exe", "abcgpj.exe"),
+        ("a\u200bb", "ab"),
+        ("...", "未命名"),
+    ],
+)
+def test_23_odd_output_names(name: str, stem: str):
+    from perfdoc.write import safe_filename
+
+    assert safe_filename(name) == stem
+
+
+# -- 27, 29 --------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["build", "serve"])
+def test_27_unknown_format_is_refused(run_cli, command: str):
+    res = run_cli(command, "--format", "foo", INCUBATOR)
+    assert res.code == 2 and "未知格式" in res.err
+
+
+def test_29_the_heading_decides_the_goal_label(run_cli, tmp_path: Path):
+    from docx import Document
+
+    f = seed(tmp_path, "## 预算目标", "## 预期目标")
+    assert run_cli("build", f, "--out", tmp_path / "out", "--format", "docx,html").code == 0
+    info = Document(str(tmp_path / "out" / "2020" / "创业孵化基地运行保障.docx")).tables[0]
+    assert info.rows[7].cells[1].text == "预期目标"
+    page = (tmp_path / "out" / "2020" / "创业孵化基地运行保障.html").read_text(encoding="utf-8")
+    assert "预期目标" in page and "预算目标" not in page
