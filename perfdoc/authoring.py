@@ -6,6 +6,7 @@ an existing file is never overwritten.
 
 from __future__ import annotations
 
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -78,13 +79,42 @@ templates_dir = "templates"
 def new_form(config: Config, name: str | None, year: int, folder: Path | None = None) -> Path:
     """content/<year>/<name>.md with every field present and commented, ready to fill."""
     project = (name or "").strip()
+    if _CONTROL.search(project):
+        raise PerfdocError("项目名称不能含换行、制表符或其他控制字符")
+    if not 1990 <= year <= 2100:
+        raise PerfdocError(f"年度应为 1990 至 2100 之间的四位年份，而不是 {year}")
     target_dir = folder or (config.root / config.content_dir / str(year))
     target = target_dir / f"{safe_filename(project or '新项目')}.md"
     text = NEW_FORM.format(
-        year=year, project=project, unit=config.money_unit, weight=config.execution_weight, goal_label=config.goal_label
+        year=year,
+        project=yaml_scalar(project),
+        unit=config.money_unit,
+        weight=config.execution_weight,
+        goal_label=config.goal_label,
     )
     _create(target, text)
     return target
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def yaml_scalar(text: str) -> str:
+    """A value for a YAML line as perfdoc's loader reads it: plain when it reads back as itself, else quoted
+    (a name such as `a: b`, `#1 项目`, `[x]` or `'` would otherwise break the file or lose its end)."""
+    import json
+
+    import yaml
+
+    if not text:
+        return ""
+    try:
+        plain = yaml.safe_load(f"k: {text}") == {"k": text}
+    except yaml.YAMLError:
+        plain = False
+    if plain and "#" not in text and text == text.strip():
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
 def init_project(folder: Path, templates: bool) -> list[Path]:

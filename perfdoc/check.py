@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
@@ -173,6 +173,7 @@ def check_docx(path: Path, config: Config) -> list[FileReport]:
                 raw_path = raw_path[:-1]
             row, col = form.origins.get(raw_path, (form.first_row, 1)) if raw_path is not None else (form.first_row, 1)
             d.position = Position(row, col)
+        report.diagnostics[:0] = [replace(w, path=name) for w in form.warnings]
         reports.append(report)
     return reports
 

@@ -274,7 +274,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None, f
 
 @cli.command()
 @click.argument("name", required=False)
-@click.option("--year", type=int, help="评价年度（默认今年的上一年，即正在自评的年度）")
+@click.option("--year", type=click.IntRange(1990, 2100), help="评价年度（默认今年的上一年，即正在自评的年度）")
 @click.pass_context
 def new(ctx: click.Context, name: str | None, year: int | None) -> None:
     """新建一份自评表：content/<年度>/<项目名称>.md，每个字段都已列出并注明中文标签与示例。"""
@@ -301,7 +301,7 @@ def init(folder: Path, templates: bool) -> None:
 
 @cli.command()
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--year", type=int, help="新年度（默认源文件年度 + 1）")
+@click.option("--year", type=click.IntRange(1990, 2100), help="新年度（默认源文件年度 + 1）")
 @click.option("-o", "--out", "target", type=click.Path(dir_okay=False, path_type=Path), help="新文件路径")
 @click.pass_context
 def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | None) -> None:
@@ -318,7 +318,11 @@ def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | 
             click.echo(d.format(), err=True)
         ctx.exit(1)
     assert a is not None
-    new_year = year or ((a.year or 0) + 1)
+    if year is None and a.year is None:
+        raise PerfdocError(f"{display_path(source)} 没有可用的「年度」：请先填写年度，或用 --year 指定新年度")
+    new_year = year if year is not None else (a.year or 0) + 1
+    if not 1990 <= new_year <= 2100:
+        raise PerfdocError(f"新年度 {new_year} 不在 1990 至 2100 之间")
     path = target or rollover_target(source, new_year, a.year)
     make_rollover(a, new_year, path)
     click.echo(f"已生成 {display_path(path)}（{new_year} 年度绩效目标）：请核对指标值与分值，填写预算数")

@@ -26,6 +26,7 @@ from .schema import ALL_SUBCATEGORIES, HIERARCHY, canonical_label
 MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real form is < 1 MB unpacked; more is a zip bomb or not a form
 MAX_MEMBERS = 2000
 MAX_DOCX_BYTES = 32 * 1024 * 1024  # a filled form with its scanned seal is a few MB
+MAX_DOCUMENT_XML = 8 * 1024 * 1024  # the text of a form is < 1 MB; the rest of a .docx is fonts and pictures
 MAX_TABLE_ROWS = 5000
 MAX_GRID_CELLS = 100_000
 
@@ -71,9 +72,17 @@ def open_docx_bytes(data: bytes, display: str) -> Any:
                 raise DocxImportError(display, "PD111", "压缩包中没有 word/document.xml，不是 Word 文档")
             total = 0
             for info in infos:  # stream every member: a header may lie about its size
+                member = 0
                 with zf.open(info) as fh:
                     while chunk := fh.read(1 << 20):
                         total += len(chunk)
+                        member += len(chunk)
+                        if info.filename == "word/document.xml" and member > MAX_DOCUMENT_XML:
+                            raise DocxImportError(
+                                display,
+                                "PD112",
+                                f"正文超过 {MAX_DOCUMENT_XML // (1024 * 1024)} MB（解压后），不像是自评表，拒绝读取",
+                            )
                         if total > MAX_UNCOMPRESSED:
                             raise DocxImportError(
                                 display,
@@ -149,56 +158,147 @@ class Block:
     row: Row | None = None
 
 
-def body_blocks(doc: Any, display: str) -> list[Block]:
-    from docx.table import Table
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_GRID_COLUMNS = 64  # the widest real form has 12 columns; a span beyond this is a lie or an attack
+MAX_BODY_BLOCKS = 20_000  # paragraphs and rows; a form has a few hundred
+MAX_CELL_CHARS = 20_000  # the longest 实际完成情况 seen is ~3,000 characters
+_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+
+
+def _int_attr(el: Any, tag: str, default: int) -> int:
+    child = el.find(tag) if el is not None else None
+    if child is None:
+        return default
+    try:
+        return int(child.get(W + "val", default))
+    except (TypeError, ValueError):
+        return default
+
+
+def table_grid(tbl: Any) -> list[list[Any]]:
+    """Rows of a w:tbl as lists of w:tc, one entry per grid column a cell covers, read from the XML itself.
+
+    Bounded by what a table can really hold: gridSpan is capped at the grid's width (MAX_GRID_COLUMNS), rows
+    shorter than the grid (w:gridBefore, w:gridAfter) are padded with None, a vMerge continuation repeats the
+    cell above it (or starts a cell when there is none above, as in a first row), and no w:tblGrid is needed.
+    python-docx's own grid expands spans cell by cell and raises on these tables that LibreOffice renders.
+    """
+    rows: list[list[Any]] = []
+    for tr in tbl.iterchildren(W + "tr"):
+        trpr = tr.find(W + "trPr")
+        col = min(max(_int_attr(trpr, W + "gridBefore", 0), 0), MAX_GRID_COLUMNS)
+        row: list[Any] = [None] * col
+        above = rows[-1] if rows else []
+        for tc in tr.iterchildren(W + "tc"):
+            if col >= MAX_GRID_COLUMNS:
+                break
+            tcpr = tc.find(W + "tcPr")
+            span = min(max(_int_attr(tcpr, W + "gridSpan", 1), 1), MAX_GRID_COLUMNS - col)
+            vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
+            cell = tc
+            if vmerge is not None and vmerge.get(W + "val", "continue") != "restart" and col < len(above):
+                cell = above[col] if above[col] is not None else tc
+            row.extend([cell] * span)
+            col += span
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    for r in rows:
+        r.extend([None] * (width - len(r)))
+    return rows
+
+
+def _cell_text(tc: Any) -> str:
+    """Every paragraph of the cell, those of a nested table included, one per line."""
+    lines = []
+    for p in tc.iter(W + "p"):
+        parts = []
+        for node in p.iter(W + "t", W + "tab", W + "br", W + "cr"):
+            parts.append(node.text or "" if node.tag == W + "t" else ("\t" if node.tag == W + "tab" else "\n"))
+        lines.append("".join(parts))
+    return "\n".join(lines)
+
+
+def body_blocks(doc: Any, display: str, warnings: list[Diagnostic] | None = None) -> list[Block]:
     from docx.text.paragraph import Paragraph
 
+    warn = warnings if warnings is not None else []
     blocks: list[Block] = []
     rows_seen = 0
     table_no = 0
-    for child in doc.element.body.iterchildren():
+    children = list(doc.element.body.iterchildren())
+    if len(children) > MAX_BODY_BLOCKS:
+        raise DocxImportError(display, "PD112", f"文档有 {len(children):,} 个段落与表格，不像是自评表，拒绝读取")
+    for child in children:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            blocks.append(Block("paragraph", Paragraph(child, doc).text))
+            blocks.append(Block("paragraph", "".join(child.itertext())[:MAX_CELL_CHARS]))
         elif tag == "tbl":
             table_no += 1
-            table = Table(child, doc)
-            n_rows, n_cols = len(table._tbl.tr_lst), table._column_count
-            if rows_seen + n_rows > MAX_TABLE_ROWS or n_rows * n_cols > MAX_GRID_CELLS:
-                raise DocxImportError(
-                    display, "PD112", f"表格过大（{n_rows} 行 × {n_cols} 列），不像是自评表，拒绝读取"
-                )
-            cells = table._cells  # the grid once: python-docx's row.cells recomputes it for every row
-            for r in range(n_rows):
+            grid = table_grid(child)
+            n_rows = len(grid)
+            if rows_seen + n_rows > MAX_TABLE_ROWS or n_rows * (len(grid[0]) if grid else 0) > MAX_GRID_CELLS:
+                raise DocxImportError(display, "PD112", f"表格过大（{n_rows} 行），不像是自评表，拒绝读取")
+            cells: dict[int, Cell] = {}
+            for tcs in grid:
                 rows_seen += 1
-                grid: dict[int, Cell] = {}
+                by_col: dict[int, Cell] = {}
                 distinct: list[Cell] = []
-                seen: dict[int, Cell] = {}
-                for c in range(n_cols):
-                    cell = cells[r * n_cols + c]
-                    key = id(cell._tc)
-                    if key not in seen:
-                        text = cell.text.strip()
-                        seen[key] = Cell(col=c + 1, text=text, label=norm(text), markdown=cell_markdown(cell))
-                        distinct.append(seen[key])
-                    grid[c + 1] = seen[key]
-                blocks.append(Block("row", row=Row(rows_seen, table_no, distinct, grid)))
+                for c, tc in enumerate(tcs):
+                    if tc is None:
+                        continue
+                    key = id(tc)
+                    if key not in cells:
+                        cells[key] = _read_cell(tc, doc, c + 1, rows_seen, display, warn, Paragraph)
+                    cell = cells[key]
+                    by_col[c + 1] = cell
+                    if cell not in distinct:
+                        distinct.append(cell)
+                blocks.append(Block("row", row=Row(rows_seen, table_no, distinct, by_col)))
     return blocks
 
 
+def _read_cell(tc: Any, doc: Any, col: int, row: int, display: str, warn: list[Diagnostic], paragraph: Any) -> Cell:
+    text = _cell_text(tc).strip()
+    if len(text) > MAX_CELL_CHARS:
+        raise DocxImportError(
+            display,
+            "PD112",
+            f"第 {row} 行第 {col} 列的单元格有 {len(text):,} 个字符，超出上限 {MAX_CELL_CHARS:,}，不像是自评表的内容",
+        )
+    if tc.find(".//" + W + "tbl") is not None:
+        warn.append(
+            Diagnostic.make(
+                "PD114", "单元格中有嵌套表格，其文字已按行并入该单元格，请核对", "", Position(row, col)
+            ).with_path(display)
+        )
+    bad = _UNREADABLE.search(text)
+    if bad:
+        warn.append(
+            Diagnostic.make(
+                "PD114", f"单元格中的控制字符或非字符 U+{ord(bad.group()):04X} 已删除", "", Position(row, col)
+            ).with_path(display)
+        )
+        text = _UNREADABLE.sub("", text)
+    paragraphs = [paragraph(p, doc) for p in tc.iter(W + "p")]
+    markdown = _UNREADABLE.sub("", paragraphs_markdown(paragraphs))
+    return Cell(col=col, text=text, label=norm(text), markdown=markdown)
+
+
 _MD_INLINE = re.compile(r"([\\`*_\[\]])")
-_MD_LINE_START = re.compile(r"^([#>+\-=|~]|\d+[.)](?=\s|$))")
+# Markdown that a line of imported text would start by accident: a heading (## 实际完成情况 after a line break in
+# a cell would end the 预算目标 section), a quote, a list, a thematic break, a table, a fence.
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=|~*_`]|\d+[.)](?=\s|$))", re.MULTILINE)
 
 
 def escape_markdown(text: str) -> str:
     text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: m.group(0)[:-1] + "\\" + m.group(0)[-1], text)
+    return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)
 
 
-def cell_markdown(cell: Any) -> str:
+def paragraphs_markdown(paragraphs: list[Any]) -> str:
     """A cell's paragraphs as Markdown: bold and italic runs kept, bullets as list items."""
-    paragraphs = []
-    for p in cell.paragraphs:
+    out = []
+    for p in paragraphs:
         spans: list[tuple[bool, bool, str]] = []  # neighbouring runs of one style join into one span
         for run in p.runs:
             style = (bool(run.bold), bool(run.italic))
@@ -218,8 +318,8 @@ def cell_markdown(cell: Any) -> str:
         if md.startswith("• "):
             md = "- " + md[2:]
         if md:
-            paragraphs.append(md)
-    return "\n\n".join(paragraphs)
+            out.append(md)
+    return "\n\n".join(out)
 
 
 # -- recognising the parts of a form ------------------------------------------------------------------------
@@ -301,6 +401,14 @@ INDICATOR_COLUMNS = [
     ("reason", lambda s: "原因" in s or "改进措施" in s),
 ]
 TOTAL_LABELS = {"总分", "合计", "总计", "总分值", "综合得分"}
+HEAD_LABELS = {"项目名称", "主管部门", "预算主管部门", "主管单位", "实施单位", "项目实施单位", "执行单位"}
+
+
+def _is_column_label(label: str) -> bool:
+    """A header of a column (全年预算数, 三级指标, 总分…) standing where a value should."""
+    return any(test(label) for _, test in (*FUND_COLUMNS, *INDICATOR_COLUMNS)) or label in TOTAL_LABELS
+
+
 GRADE_WORDS = {"优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "及格", "不及格"}
 
 
@@ -349,6 +457,7 @@ class ImportedForm:
     goal: str = ""
     outcome: str = ""
     origins: dict[RawPath, tuple[int, int]] = field(default_factory=dict)  # raw path → (row, col) in the .docx
+    warnings: list[Diagnostic] = field(default_factory=list)  # what reading the document changed or skipped
 
     @property
     def project(self) -> str:
@@ -398,7 +507,7 @@ class _FormReader:
             for cell in row.cells:
                 if cell.label in labels:
                     value = self.value_after(row, cell)
-                    if value is not None and value.label not in labels:
+                    if value is not None and value.label not in HEAD_LABELS and not _is_column_label(value.label):
                         self.data[key] = " ".join(value.text.split())
                         self.origin((key,), row, value.col)
         for cell in row.cells:
@@ -598,7 +707,8 @@ def compose_actual(value: str, unit: str) -> str:
 
 
 def import_document(doc: Any, display: str) -> list[ImportedForm]:
-    blocks = body_blocks(doc, display)
+    warnings: list[Diagnostic] = []
+    blocks = body_blocks(doc, display, warnings)
     forms: list[ImportedForm] = []
     reader: _FormReader | None = None
     year: int | None = None
@@ -626,9 +736,18 @@ def import_document(doc: Any, display: str) -> list[ImportedForm]:
             reader = None
     if reader is not None:
         forms.append(_finish(reader))
-    forms = [f for f in forms if f.data.get("绩效指标") or f.data.get("项目资金")]
+    # A self-assessment form has indicators, or a project and its funding: a table of projects (perfdoc's own
+    # summary.docx, a list of units) has column labels where a form has values, and is not one.
+    forms = [f for f in forms if f.data.get("绩效指标") or (f.data.get("项目资金") and f.data.get("项目名称"))]
     if not forms:
-        raise DocxImportError(display, "PD113", "文档中没有找到自评表（需要含“项目名称”“三级指标”等标签的表格）")
+        raise DocxImportError(
+            display,
+            "PD113",
+            "文档中没有找到自评表：需要“项目名称”后写有项目、并有绩效指标或项目资金的表格"
+            "（汇总表、项目清单等不是自评表）",
+        )
+    for form in forms:
+        form.warnings = list(warnings)
     return forms
 
 

@@ -136,6 +136,7 @@ def view(summary: Summary, config: Config) -> dict[str, Any]:
         "grades": "，".join(f"{g} {n} 个" for g, n in summary.grade_counts.items()),
         "grade_counts": summary.grade_counts,
         "deducted": fmt_score(summary.deducted),
+        "deducted_points": summary.deducted > 0,
         "excluded": [{"source": s, "errors": e} for s, e in summary.excluded],
     }
 
@@ -189,7 +190,7 @@ def terminal_table(summary: Summary, config: Config) -> str:
             "",
             "",
             "",
-            f"共扣 {v['deducted']} 分",
+            f"共扣 {v['deducted']} 分" if summary.deducted else "无扣分",
         ]
     )
     numeric = {0, 3, 4, 5, 6, 8}
@@ -303,7 +304,7 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
             float(overall / HUNDRED) if overall is not None else None,
             None,
             "",
-            f"共扣 {fmt_score(summary.deducted)} 分",
+            f"共扣 {fmt_score(summary.deducted)} 分" if summary.deducted else "无扣分",
             sum(r.warnings for r in summary.rows),
         ]
     )
@@ -317,6 +318,12 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
         ws.append([grade, n])
     for source, errors in summary.excluded:
         ws.append([f"未纳入（有 {errors} 个错误）", source])
+    # Text is text: a 项目名称 like =HYPERLINK("http://…") from another unit's form must not become a live
+    # formula in the workbook. perfdoc writes no formulas at all.
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
     widths = [6, 30, 24, 18, 18, 10, 8, 6, 50, 8]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w

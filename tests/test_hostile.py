@@ -7,6 +7,7 @@ every required text field, every figure, every odd space.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -442,8 +443,11 @@ def test_10_long_project_names(run_cli, tmp_path: Path, name: str):
     assert res.code == 0, res.err
     [docx] = [p for p in (tmp_path / "out" / "2020").glob("*.docx") if p.stem != "summary"]
     assert len(docx.name.encode()) <= 210 and docx.stem != "summary"
-    res = run_cli("new", name, "--year", "2025")
+    root = project(tmp_path, "p")
+    res = in_project(run_cli, root, "new", name, "--year", "2025")
     assert res.code == 0, res.err
+    [made] = list((root / "content" / "2025").glob("*.md"))
+    assert len(made.name.encode()) <= 210
 
 
 # -- 12, 13: the disk and the templates -----------------------------------------------------------------------------
@@ -667,3 +671,132 @@ def test_29_the_heading_decides_the_goal_label(run_cli, tmp_path: Path):
     assert info.rows[7].cells[1].text == "预期目标"
     page = (tmp_path / "out" / "2020" / "创业孵化基地运行保障.html").read_text(encoding="utf-8")
     assert "预期目标" in page and "预算目标" not in page
+
+
+# -- 15 to 18: hostile Word files ------------------------------------------------------------------------------------
+
+SICHUAN = Path(__file__).parent / "corpus" / "docx" / "sichuan-wanyuan.docx"
+
+
+def docx_with(tmp_path: Path, change, name: str = "x.docx") -> Path:
+    """The Sichuan fixture with its document.xml changed by `change` (text → text)."""
+    import zipfile
+
+    target = tmp_path / name
+    with zipfile.ZipFile(SICHUAN) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            if info.filename == "word/document.xml":
+                data = change(data.decode("utf-8")).encode("utf-8")
+            dst.writestr(info.filename, data)
+    return target
+
+
+def check_json(run_cli, path: Path) -> dict:
+    res = run_cli("check", path, "--format", "json")
+    return res.json()
+
+
+def test_15_a_huge_grid_span_is_bounded(run_cli, tmp_path: Path):
+    f = docx_with(tmp_path, lambda x: x.replace('<w:gridSpan w:val="2"/>', '<w:gridSpan w:val="2000000000"/>', 1))
+    doc = check_json(run_cli, f)  # finishes at once: the span is capped at the grid's width
+    assert doc["files"]
+
+
+def test_15_megabytes_of_empty_paragraphs_are_refused(run_cli, tmp_path: Path):
+    f = docx_with(tmp_path, lambda x: x.replace("<w:body>", "<w:body>" + "<w:p/>" * 2_000_000, 1))
+    assert f.stat().st_size < 1_000_000  # small on disk, huge unpacked
+    [d] = check_json(run_cli, f)["files"][0]["diagnostics"]
+    assert d["code"] == "PD112"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda x: x.replace("</w:tr>", "</w:tr>", 1).replace("<w:trPr>", '<w:trPr><w:gridAfter w:val="3"/>', 1),
+        lambda x: x.replace("<w:tcPr>", "<w:tcPr><w:vMerge/>", 1),
+        lambda x: re.sub(r"<w:tblGrid>.*?</w:tblGrid>", "", x, flags=re.S),
+        lambda x: re.sub(
+            r"(<w:tr[ >].*?)<w:tc>.*?</w:tc>", r"\1", x, count=3, flags=re.S
+        ),  # rows shorter than the grid
+    ],
+    ids=["gridAfter", "vMerge-in-first-row", "no-tblGrid", "short-rows"],
+)
+def test_16_valid_tables_that_python_docx_trips_on(run_cli, tmp_path: Path, change):
+    f = docx_with(tmp_path, change)
+    doc = check_json(run_cli, f)
+    assert doc["files"] and not any(d["code"] == "PD901" for fl in doc["files"] for d in fl["diagnostics"])
+
+
+def test_16_one_bad_docx_does_not_stop_the_batch(run_cli, tmp_path: Path):
+    bad = docx_with(tmp_path, lambda x: x.replace("<w:tcPr>", "<w:tcPr><w:vMerge/>", 1), "bad.docx")
+    res = run_cli("check", bad, SICHUAN, "--format", "json")
+    paths = [f["path"] for f in res.json()["files"]]
+    assert any("sichuan-wanyuan.docx" in p for p in paths)
+
+
+def test_17_a_heading_typed_in_a_cell_stays_text(run_cli, tmp_path: Path):
+    def change(x: str) -> str:
+        return x.replace(
+            "保障城市管理平台全年稳定运行，及时处置市民反映的问题。",
+            "保障城市管理平台全年稳定运行。</w:t><w:br/><w:t>## 实际完成情况</w:t><w:br/><w:t>- 不是列表",
+            1,
+        )
+
+    f = docx_with(tmp_path, change)
+    out = tmp_path / "content"
+    res = run_cli("import", f, "--out", out)
+    assert res.code == 0, res.err
+    [md] = list(out.rglob("*.md"))
+    from perfdoc.check import check_file
+    from perfdoc.config import Config
+
+    rep = check_file(md, Config())
+    assert rep.assessment is not None
+    assert "平台全年运行稳定" in rep.assessment.outcome.text  # the real 实际完成情况 kept
+    assert "## 实际完成情况" in rep.assessment.goal.text.replace("\\#", "#")
+
+
+def test_17_nested_table_text_is_kept_and_said(run_cli, tmp_path: Path):
+    nested = (
+        "<w:tbl><w:tblGrid><w:gridCol/></w:tblGrid><w:tr><w:tc><w:p><w:r><w:t>嵌套表中的说明</w:t></w:r></w:p>"
+        "</w:tc></w:tr></w:tbl><w:p/>"
+    )
+
+    def change(x: str) -> str:
+        at = x.index("平台全年运行稳定")
+        end = x.index("</w:p>", at) + len("</w:p>")
+        return x[:end] + nested + x[end:]
+
+    f = docx_with(tmp_path, change)
+    doc = check_json(run_cli, f)
+    diags = doc["files"][0]["diagnostics"]
+    assert any(d["code"] == "PD114" and "嵌套表格" in d["message"] for d in diags)
+    out = tmp_path / "content"
+    assert run_cli("import", f, "--out", out).code == 0
+    assert "嵌套表中的说明" in next(out.rglob("*.md")).read_text(encoding="utf-8")
+
+
+def test_17_noncharacters_are_removed_and_said_with_the_file(run_cli, tmp_path: Path):
+    f = docx_with(tmp_path, lambda x: x.replace("智慧城管平台运维", "智慧城管\ufdd0平台运维", 1))
+    doc = check_json(run_cli, f)
+    [fl] = doc["files"]
+    assert "x.docx" in fl["path"] and fl["project"] == "智慧城管平台运维"
+    assert any(d["code"] == "PD114" and "U+FDD0" in d["message"] for d in fl["diagnostics"])
+
+
+@pytest.mark.parametrize(("repeat", "words"), [(3_000_000, "MB"), (15_000, "单元格有 30,0")], ids=["6MB", "30k-chars"])
+def test_17_a_huge_cell_is_refused_by_name(run_cli, tmp_path: Path, repeat: int, words: str):
+    f = docx_with(tmp_path, lambda x: x.replace("平台全年运行稳定", "很长" * repeat, 1))
+    [d] = check_json(run_cli, f)["files"][0]["diagnostics"]
+    assert d["code"] == "PD112" and words in d["message"], d
+    res = run_cli("import", f, "--out", tmp_path / "content")
+    assert res.code == 1 and not list((tmp_path / "content").rglob("*.md"))
+
+
+def test_18_perfdoc_s_own_summary_is_not_a_form(run_cli, tmp_path: Path):
+    out = tmp_path / "out"
+    assert run_cli("build", INCUBATOR.parent, "--out", out).code == 0
+    res = run_cli("import", out / "2020" / "summary.docx", "--out", tmp_path / "content")
+    assert res.code == 1 and "PD113" in res.err and "不是自评表" in res.err
+    assert not (tmp_path / "content").exists() or not list((tmp_path / "content").rglob("*.md"))

@@ -91,6 +91,7 @@ class HtmlRenderer:
     def render_index(self, entries: list[IndexEntry], summaries: list[dict[str, Any]] | None = None) -> bytes:
         """summaries: the views of perfdoc.summary.view, each with "files" (label, href) to link."""
         rows = [index_row(e, self.config) for e in entries]
+        units = {r["money_unit"] for r in rows} or {self.config.money_unit}
         ctx = {
             "rows": rows,
             "years": sorted({r["year"] for r in rows if r["year"]}),
@@ -100,7 +101,8 @@ class HtmlRenderer:
                 "errors": sum(e.digest.errors for e in entries),
                 "warnings": sum(e.digest.warnings for e in entries),
             },
-            "money_unit": self.config.money_unit,
+            # One unit above the table only when every form is in it; otherwise each amount carries its own.
+            "money_unit": units.pop() if len(units) == 1 else "见各行",
             "summaries": summaries or [],
         }
         return self._render(self.index_template, ctx)
@@ -136,6 +138,9 @@ def index_row(entry: IndexEntry, config: Config) -> dict[str, Any]:
         "year": d.year,
         "project": d.project or Path(d.path).name,
         "unit": d.unit,
+        "money_unit": d.money_unit or config.money_unit,
+        "draft": d.draft,
+        "kept": d.kept,
         "budget": fmt_amount(d.budget, places),
         "budget_value": d.budget if d.budget is not None else "",
         "executed": fmt_amount(d.executed, places),

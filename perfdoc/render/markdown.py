@@ -30,7 +30,21 @@ class Block:
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
     # Entities stay text: an author who types "&amp;" sees "&amp;", as in every other field of the form.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable("entity")
+    # No setext headings: a "---" line under a paragraph is a rule in the text, not a heading of the form.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(
+        ["entity", "lheading"]
+    )
+    md.add_render_rule("image", _image_as_text)
+    return md
+
+
+def _image_as_text(self: object, tokens: list, idx: int, options: object, env: object) -> str:  # type: ignore[type-arg]
+    """Pages are self-contained: an image is shown by its description and never fetched (PD210 says so)."""
+    from markupsafe import escape
+
+    token = tokens[idx]
+    alt = "".join(child.content for child in (token.children or [])) or token.content
+    return f'<span class="image-text">[图片：{escape(alt)}]</span>'
 
 
 def render_html(text: str) -> str:

@@ -92,34 +92,39 @@ _BEFORE_VMERGE = re.compile(r"<w:(?:cnfStyle|tcW|gridSpan|hMerge)\b[^>]*/>")
 def apply_vertical_merges(xml: str) -> str:
     """Turn cells marked with VM_RESTART / VM_CONTINUE into ``<w:vMerge>`` cells (continuations emptied).
 
-    Works on the rendered string, last marker first so earlier offsets stay valid: a form has a few dozen
-    marked cells, and parsing and re-serialising the whole document for them costs more than the rest of
-    the rendering.
+    Works on the rendered string in one forward pass, collecting pieces: parsing and re-serialising the whole
+    document costs more than the rest of the rendering, and editing the string marker by marker copied it
+    once per marker (4,000 indicators took minutes). Each marked cell lies after the previous marker.
     """
-    for m in reversed(list(_MARKER.finditer(xml))):
+    out: list[str] = []
+    pos = 0
+    for m in _MARKER.finditer(xml):
         restart = m.group() == VM_RESTART
         at = m.start()
-        tc = max(xml.rfind("<w:tc>", 0, at), xml.rfind("<w:tc ", 0, at))
-        if tc < 0:
-            continue
+        tc = max(xml.rfind("<w:tc>", pos, at), xml.rfind("<w:tc ", pos, at))
+        if tc >= 0:
+            vmerge = '<w:vMerge w:val="restart"/>' if restart else "<w:vMerge/>"
+            head_end = xml.find(">", tc) + 1
+            pr_end = xml.find("</w:tcPr>", head_end, at)
+            if xml.startswith("<w:tcPr>", head_end) and pr_end > 0:
+                props = re.sub(r"<w:vMerge\b[^>]*/>", "", xml[head_end + len("<w:tcPr>") : pr_end])
+                anchors = list(_BEFORE_VMERGE.finditer(props))
+                cut = anchors[-1].end() if anchors else 0
+                out.append(xml[pos:head_end] + "<w:tcPr>" + props[:cut] + vmerge + props[cut:])
+                pos = pr_end
+            else:
+                out.append(xml[pos:head_end] + f"<w:tcPr>{vmerge}</w:tcPr>")
+                pos = head_end
         if restart:
-            xml = xml[:at] + xml[at + 1 :]
+            out.append(xml[pos:at])
+            pos = at + 1
         else:  # the continuation cell shows nothing: drop the marker and whatever text shares its w:t
-            t_open = xml.rfind(">", 0, at) + 1
+            t_open = max(xml.rfind(">", pos, at) + 1, pos)
             t_close = xml.find("</w:t>", at)
-            xml = xml[:t_open] + xml[t_close:]
-        vmerge = '<w:vMerge w:val="restart"/>' if restart else "<w:vMerge/>"
-        head_end = xml.find(">", tc) + 1
-        pr_end = xml.find("</w:tcPr>", head_end, at)
-        if xml.startswith("<w:tcPr>", head_end) and pr_end > 0:
-            props = re.sub(r"<w:vMerge\b[^>]*/>", "", xml[head_end + len("<w:tcPr>") : pr_end])
-            anchors = list(_BEFORE_VMERGE.finditer(props))
-            cut = anchors[-1].end() if anchors else 0
-            props = props[:cut] + vmerge + props[cut:]
-            xml = xml[:head_end] + "<w:tcPr>" + props + xml[pr_end:]
-        else:
-            xml = xml[:head_end] + f"<w:tcPr>{vmerge}</w:tcPr>" + xml[head_end:]
-    return xml
+            out.append(xml[pos:t_open])
+            pos = t_close if t_close >= 0 else at + 1
+    out.append(xml[pos:])
+    return "".join(out)
 
 
 def _local(tag: str) -> str:

@@ -29,11 +29,12 @@ from .indicators import (
     target_not_exceeded_far,
     units_agree,
 )
-from .stages import assessment_has_actuals, body_has_both_texts, plan_has_no_results
+from .stages import assessment_has_actuals, body_has_both_texts, body_has_no_images, plan_has_no_results
 from .totals import mof_weight_policy, typed_grade_matches, typed_total_matches, weights_add_to_100
 
 RULES: list[Rule] = [
     body_has_both_texts,
+    body_has_no_images,
     funding_parts_add_up,
     executed_within_budget,
     budget_present_and_nonzero,

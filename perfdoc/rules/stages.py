@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic, Position
@@ -57,3 +58,25 @@ def body_has_both_texts(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield Diagnostic.make("PD208", f"「## {title}」一节为空，请在标题下填写{what}", "body", where).with_path(
                 ctx.raw.path
             )
+
+
+_IMAGE = re.compile(r"!\[([^\]]*)\]\(")
+
+
+@rule("PD210")
+def body_has_no_images(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Images in the body are not fetched: the form and its page show their description only."""
+    for section in (ctx.assessment.goal, ctx.assessment.outcome):
+        if section is None:
+            continue
+        for number, line in enumerate(section.text.split("\n"), start=section.line + 1):
+            m = _IMAGE.search(line)
+            if m:
+                where = Position(number, m.start() + 1)
+                yield Diagnostic.make(
+                    "PD210",
+                    f"「## {section.title}」中的图片「{m.group(1)}」不会显示，"
+                    "表中只保留其说明文字（页面不联网加载图片）",
+                    "body",
+                    where,
+                ).with_path(ctx.raw.path)
