@@ -165,7 +165,7 @@ INDICATOR_FIELDS = [
     FieldSpec("subcategory", "二级指标", "text", "二级指标（仅在平铺列表写法中使用）"),
 ]
 
-# FORM.md's hierarchy; 成本指标 also stands as a 一级指标 on forms after 2021.
+# The hierarchy of docs/scoring.md; 成本指标 also stands as a 一级指标 on forms after 2021.
 HIERARCHY: dict[str, tuple[str, ...]] = {
     "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"),
     "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "环境效益指标", "可持续影响指标"),

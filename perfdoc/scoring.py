@@ -1,4 +1,4 @@
-"""Pipeline stage 3 — score: what FORM.md says can be computed, computed exactly.
+"""Pipeline stage 3 — score: what docs/scoring.md says can be computed, computed exactly.
 
 执行率 = 全年执行数 / 全年预算数; execution score = min(执行率, 100%) × 分值; each indicator's rule score
 (positive, reverse, qualitative bands); 总分 = execution score + Σ indicator 得分; grade from config bands.
@@ -121,7 +121,7 @@ def quantitative_ratio(target: Quantity, actual: Quantity, reverse: bool) -> tup
         return True, Decimal(1)
     if t == 0:
         return False, ZERO
-    # One common rule (FORM.md): falls linearly, 0 at twice the target.
+    # The reverse rule (docs/scoring.md): falls linearly, 0 at twice the target.
     return False, max(Decimal(1) - (a - t) / t, ZERO)
 
 

@@ -1,4 +1,4 @@
-"""The scoring rules of FORM.md, each with a real case."""
+"""The scoring rules of docs/scoring.md, each with a real case."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pipeline stage 4 — validate: every rule of FORM.md as a small named unit, registered here in order.
+"""Pipeline stage 4 — validate: every rule of docs/scoring.md as a small named unit, registered here in order.
 
 Each rule is a function decorated with its stable code; ``RULES`` is the whole set in one place, so a
 rule can be read, run or tested alone. Reading errors (PD1xx) and schema errors (PD2xx) come from the

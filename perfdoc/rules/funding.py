@@ -1,4 +1,4 @@
-"""Rules on the 项目资金 block and the execution row (FORM.md, 'Arithmetic and scoring rules')."""
+"""Rules on the 项目资金 block and the execution row (docs/scoring.md, 项目资金)."""
 
 from __future__ import annotations
 
