@@ -430,6 +430,7 @@ class Form:
     staged: Staged | None = None  # rendered in this run
     cached: dict[str, str] | None = None  # its outputs of the last build (relative paths)
     rebuilt: bool = False
+    cached_draft: bool = False  # those outputs are drafts: never kept as a form's "last good" files
 
 
 def project_sources(config: Config) -> list[Path]:
@@ -500,7 +501,8 @@ def build(
             b = built[str(s)]
             for i, (d, st) in enumerate(zip(b.digests, b.staged, strict=True)):
                 cached = previous[i] if i < len(previous) else None
-                forms.append(Form(sid, order, d, st, cached, rebuilt=True))
+                was_draft = bool(entry and i < len(entry.digests) and entry.digests[i].draft)
+                forms.append(Form(sid, order, d, st, cached, rebuilt=True, cached_draft=was_draft))
         elif s not in stale and entry is not None:
             for d, files in zip(entry.digests, entry.outputs, strict=True):
                 forms.append(Form(sid, order, d, None, files))
@@ -578,7 +580,7 @@ def settle_names(forms: list[Form]) -> list[Form]:
             d.recheck()
         d.kept = False
         base = output_name(d.year, d.project, d.path) if d.project else None
-        if not (d.ok or d.draft) and form.cached:
+        if not (d.ok or d.draft) and form.cached and not form.cached_draft:
             base = _cached_name(form)  # the last good files of a form that now has errors
         elif not (d.ok or d.draft):
             base = None

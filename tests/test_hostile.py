@@ -541,9 +541,10 @@ def test_draft_of_a_form_with_errors(run_cli, tmp_path: Path):
     assert "95.99" in [c.text for c in doc.tables[-1].rows[-1].cells]  # the computed total, not the typed 90
     page = (out / "2020" / "创业孵化基地运行保障.html").read_text(encoding="utf-8")
     assert "<title>【草稿】" in page and "草稿：此表有 1 个错误" in page
-    # Without --draft again: the draft is not passed off as official, and it stays marked as a draft.
+    # Without --draft again: a draft is never kept as if it were the last good form.
     res = run_cli("build", f, "--out", out)
-    assert res.code == 1
+    assert res.code == 1 and "PD703" not in res.out
+    assert not (out / "2020" / "创业孵化基地运行保障.docx").exists()
 
 
 def test_draft_of_a_form_that_cannot_be_scored_fully(run_cli, tmp_path: Path):
