@@ -464,7 +464,9 @@ def build(
     tracked = [p for p in (_source_path(config, sid) for sid in cache.entries) if p.is_file()]
     named_ids = {source_id(config, s) for s in named}
     held = list(dict.fromkeys([*project, *tracked]))
-    partial = not {source_id(config, s) for s in held} <= named_ids
+    # Partial: some of the project's own sources were left out. Sources it built before from elsewhere are
+    # carried along untouched either way.
+    partial = not {source_id(config, s) for s in project} <= named_ids
     sources = list({source_id(config, s): s for s in [*held, *named]}.values())
     ids = {s: source_id(config, s) for s in sources}
     salt = inputs_salt(config, job.formats, draft)
@@ -517,24 +519,26 @@ def build(
     # 3. Settle what spans files.
     renamed = settle_names(forms)
     for form in renamed:
-        if not partial or form.sid in named_ids:  # a partial build never renders what it was not given
+        if form.sid in named_ids:  # a build never renders what it was not given
             rerender(job, form, result)
 
     # 4. Commit: every staged file into place, then remove what no form produces any more.
-    new_entries: dict[str, Entry] = {}
-    if partial:
-        new_entries = {sid: e for sid, e in cache.entries.items() if sid not in named_ids}
+    live = set(ids.values())
+    new_entries = {sid: e for sid, e in cache.entries.items() if sid not in named_ids and sid in live}
     for form in forms:
         files = commit_form(form, out, job.formats, result)
         result.digests.append(form.digest)
         if files:
             result.outputs[form.digest.path] = {fmt: out / rel for fmt, rel in files.items()}
-        if partial and form.sid not in named_ids:
-            continue
+        if form.sid not in named_ids:
+            continue  # not named: its entry (if any) is carried over as it was
         entry = new_entries.setdefault(form.sid, Entry(keys[form.sid], stats[form.sid], [], []))
         entry.digests.append(form.digest)
         entry.outputs.append(files)
-    remove_orphans(cache, new_entries, out, job.formats, named_ids, partial)
+    gone = set() if partial else set(cache.entries) - live  # deleted sources, in a build of the whole project
+    remove_orphans(cache, new_entries, out, job.formats, named_ids | gone)
+    if not partial:
+        sweep_untracked(out, {rel for e in new_entries.values() for files in e.outputs for rel in files.values()})
     result.skipped = [d.path for d in result.digests if not d.ok]
 
     # 5. What stands over all the forms.
@@ -700,16 +704,16 @@ def commit_form(form: Form, out: Path, formats: tuple[str, ...], result: BuildRe
 
 
 def remove_orphans(
-    cache: Cache, current: dict[str, Entry], out: Path, formats: tuple[str, ...], named: set[str], partial: bool
+    cache: Cache, current: dict[str, Entry], out: Path, formats: tuple[str, ...], touched: set[str]
 ) -> None:
     """Outputs the last build made that no form produces now: of deleted sources, renamed projects.
 
-    Only files the cache recorded, inside the output folder (checked when the cache was read). A partial build
-    touches only the sources it was given.
+    Only files the cache recorded, inside the output folder (checked when the cache was read), and only of the
+    sources this build was given (or, in a full build, of sources that no longer exist).
     """
     keep = {rel for e in current.values() for files in e.outputs for rel in files.values()}
     for sid, entry in cache.entries.items():
-        if partial and sid not in named:
+        if sid not in touched:
             continue
         for files in entry.outputs:
             for fmt, rel in files.items():
@@ -720,8 +724,6 @@ def remove_orphans(
                 pdf = target.with_suffix(".pdf")
                 if pdf.relative_to(out).as_posix() not in keep:
                     remove_stale(pdf)
-    if not partial:
-        sweep_untracked(out, keep)
 
 
 def sweep_untracked(out: Path, keep: set[str]) -> None:

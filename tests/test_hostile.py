@@ -896,3 +896,17 @@ def test_28_index_says_each_form_s_unit(run_cli, tmp_path: Path):
     assert run_cli("build", src, "--out", tmp_path / "out", "--format", "html").code in (0, 1)
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "金额单位：元" not in index and "金额单位：见各行" in index and " 万元</td>" in index
+
+
+def test_3_forms_built_from_elsewhere_stay_and_deleted_sources_go(run_cli, tmp_path: Path):
+    root = project(tmp_path)
+    outside = seed(tmp_path, "项目名称: 创业孵化基地运行保障", "项目名称: 外部项目", "outside.md")
+    assert in_project(run_cli, root, "build").code == 0
+    assert in_project(run_cli, root, "build", outside).code == 0
+    assert (root / "build" / "2020" / "外部项目.docx").is_file()
+    (root / "content" / "2020" / "incubator.md").unlink()
+    res = in_project(run_cli, root, "build")
+    assert res.code == 0, res.err
+    assert not (root / "build" / "2020" / "创业孵化基地运行保障.docx").exists()  # its source is gone
+    assert (root / "build" / "2020" / "外部项目.docx").is_file()  # built before from elsewhere: kept
+    assert "外部项目" in (root / "build" / "index.html").read_text(encoding="utf-8")
