@@ -6,7 +6,6 @@ an existing file is never overwritten.
 
 from __future__ import annotations
 
-import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 from .config import CONFIG_FILE, Config
 from .diagnostics import PerfdocError
 from .emit import source_text
+from .load import CONTROL
 from .model import Assessment
 from .write import safe_filename, write_atomic
 
@@ -79,7 +79,7 @@ templates_dir = "templates"
 def new_form(config: Config, name: str | None, year: int, folder: Path | None = None) -> Path:
     """content/<year>/<name>.md with every field present and commented, ready to fill."""
     project = (name or "").strip()
-    if _CONTROL.search(project):
+    if CONTROL.search(project) or any(ch in project for ch in "\t\n\r"):  # a name is one line
         raise PerfdocError("项目名称不能含换行、制表符或其他控制字符")
     if not 1990 <= year <= 2100:
         raise PerfdocError(f"年度应为 1990 至 2100 之间的四位年份，而不是 {year}")
@@ -94,9 +94,6 @@ def new_form(config: Config, name: str | None, year: int, folder: Path | None = 
     )
     _create(target, text)
     return target
-
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def yaml_scalar(text: str) -> str:

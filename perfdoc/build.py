@@ -51,7 +51,7 @@ class BuildResult:
     outputs: dict[str, dict[str, Path]] = field(default_factory=dict)  # form → format → file
     written: int = 0
     rebuilt: int = 0  # sources read and rendered in this run (the others came from the cache)
-    skipped: list[str] = field(default_factory=list)  # forms not written because of errors
+    skipped: list[str] = field(default_factory=list)  # forms not written because of errors (no draft either)
     notes: list[str] = field(default_factory=list)  # problems besides the forms' own (PDF, summaries): exit 1
     remarks: list[str] = field(default_factory=list)  # said, but nothing is wrong with the build (a stale cache)
 
@@ -325,25 +325,33 @@ def build_source(job: Job, source: Path) -> Built:
         if job.draft and not rep.ok:
             drafted(rep, job.config)
         digest = digest_of(rep, job.config, name)
-        digest.scored = rep.result is not None
         built.digests.append(digest)
         staged = None
         if name is not None and rep.result is not None and (rep.ok or job.draft):
             digest.draft = not rep.ok
             try:
-                staged = render_staged(job, rep, name, digest)
+                staged = render_form(job, rep, name, digest)
             except TemplateError as exc:
                 built.template_error = str(exc)
                 discard_all(built.staged)
                 return built
-            except WriteError as exc:
-                digest.diagnostics.append(Diagnostic.make("PD701", str(exc)).with_path(rep.path))
-                digest.recheck()
-            except Exception as exc:
-                digest.diagnostics.append(internal_error(rep.path, exc).diagnostics[0])
-                digest.recheck()
         built.staged.append(staged)
     return built
+
+
+def render_form(job: Job, rep: FileReport, name: str, digest: Digest) -> Staged | None:
+    """Render one form under `name`; a write failure or a failure of perfdoc itself becomes a diagnostic of
+    the form (PD701, PD901). A template error is everyone's: it is raised."""
+    try:
+        return render_staged(job, rep, name, digest)
+    except TemplateError:
+        raise
+    except WriteError as exc:
+        digest.diagnostics.append(Diagnostic.make("PD701", str(exc)).with_path(rep.path))
+    except Exception as exc:
+        digest.diagnostics.append(internal_error(rep.path, exc).diagnostics[0])
+    digest.recheck()
+    return None
 
 
 def render_staged(job: Job, rep: FileReport, name: str, digest: Digest) -> Staged:
@@ -462,13 +470,12 @@ def build(
     own_out = out.resolve() == (config.root / config.build_dir).resolve()
     project = project_sources(config) if own_out else []
     tracked = [p for p in (_source_path(config, sid) for sid in cache.entries) if p.is_file()]
-    named_ids = {source_id(config, s) for s in named}
-    held = list(dict.fromkeys([*project, *tracked]))
+    ids = {s: source_id(config, s) for s in [*project, *tracked, *named]}
+    sources = list({sid: s for s, sid in ids.items()}.values())  # one per source, whatever path named it
+    named_ids = {ids[s] for s in named}
     # Partial: some of the project's own sources were left out. Sources it built before from elsewhere are
     # carried along untouched either way.
-    partial = not {source_id(config, s) for s in project} <= named_ids
-    sources = list({source_id(config, s): s for s in [*held, *named]}.values())
-    ids = {s: source_id(config, s) for s in sources}
+    partial = not {ids[s] for s in project} <= named_ids
     salt = inputs_salt(config, job.formats, draft)
     usable = cache.salt == salt and not force
     keys: dict[str, str] = {}
@@ -518,9 +525,13 @@ def build(
 
     # 3. Settle what spans files.
     renamed = settle_names(forms)
-    for form in renamed:
-        if form.sid in named_ids:  # a build never renders what it was not given
-            rerender(job, form, result)
+    try:
+        for form in renamed:
+            if form.sid in named_ids:  # a build never renders what it was not given
+                rerender(job, form)
+    except TemplateError:
+        discard_all(f.staged for f in forms)
+        raise
 
     # 4. Commit: every staged file into place, then remove what no form produces any more.
     live = set(ids.values())
@@ -536,10 +547,11 @@ def build(
         entry.digests.append(form.digest)
         entry.outputs.append(files)
     gone = set() if partial else set(cache.entries) - live  # deleted sources, in a build of the whole project
-    remove_orphans(cache, new_entries, out, job.formats, named_ids | gone)
+    keep = {rel for e in new_entries.values() for files in e.outputs for rel in files.values()}
+    remove_orphans(cache, new_entries, keep, out, job.formats, named_ids | gone)
     if not partial:
-        sweep_untracked(out, {rel for e in new_entries.values() for files in e.outputs for rel in files.values()})
-    result.skipped = [d.path for d in result.digests if not d.ok]
+        sweep_untracked(out, keep)
+    result.skipped = [d.path for d in result.digests if not d.ok and not d.draft]
 
     # 5. What stands over all the forms.
     if "pdf" in job.formats:
@@ -630,16 +642,21 @@ def settle_names(forms: list[Form]) -> list[Form]:
     return renamed
 
 
-def _cached_name(form: Form) -> str | None:
+def _stem(rel: str) -> str:
+    """The output name of a recorded file: 2020/项目.docx → 2020/项目."""
+    return rel.rsplit(".", 1)[0]
+
+
+def _cached_name(form: Form) -> str:
     assert form.cached
-    return next(iter(form.cached.values())).rsplit(".", 1)[0]
+    return _stem(next(iter(form.cached.values())))
 
 
 def _held(form: Form, key: str) -> bool:
     """Whether this form's files of the last build are those of the name `key` (case-folded)."""
     if not form.cached:
         return False
-    return any(rel.rsplit(".", 1)[0].casefold() == key for rel in form.cached.values())
+    return any(_stem(rel).casefold() == key for rel in form.cached.values())
 
 
 def _assign(form: Form, name: str, renamed: list[Form]) -> None:
@@ -655,7 +672,7 @@ def _assign(form: Form, name: str, renamed: list[Form]) -> None:
         renamed.append(form)  # a form from the cache whose name moved: render it under its new name
 
 
-def rerender(job: Job, form: Form, result: BuildResult) -> None:
+def rerender(job: Job, form: Form) -> None:
     """The rare form whose name was settled differently from the one it was rendered under."""
     d = form.digest
     source = Path(d.path.split("#")[0])
@@ -667,12 +684,8 @@ def rerender(job: Job, form: Form, result: BuildResult) -> None:
         drafted(rep, job.config)
     if rep.result is None:
         return
-    try:
-        form.staged = render_staged(job, rep, d.name, d)
-        form.rebuilt = True
-    except WriteError as exc:
-        d.diagnostics.append(Diagnostic.make("PD701", str(exc)).with_path(d.path))
-        d.recheck()
+    form.staged = render_form(job, rep, d.name, d)
+    form.rebuilt = form.staged is not None
 
 
 def commit_form(form: Form, out: Path, formats: tuple[str, ...], result: BuildResult) -> dict[str, str]:
@@ -696,7 +709,7 @@ def commit_form(form: Form, out: Path, formats: tuple[str, ...], result: BuildRe
     if form.cached and d.name is not None and (files or d.kept):
         for fmt, rel in form.cached.items():
             carried = d.kept or not _wants(formats, fmt)
-            if fmt not in files and rel.rsplit(".", 1)[0] == d.name and carried and (out / rel).is_file():
+            if fmt not in files and _stem(rel) == d.name and carried and (out / rel).is_file():
                 files[fmt] = rel
     elif form.cached and not form.rebuilt and d.name is not None and (d.ok or d.draft):
         files = dict(form.cached)  # from the cache, untouched
@@ -704,14 +717,14 @@ def commit_form(form: Form, out: Path, formats: tuple[str, ...], result: BuildRe
 
 
 def remove_orphans(
-    cache: Cache, current: dict[str, Entry], out: Path, formats: tuple[str, ...], touched: set[str]
+    cache: Cache, current: dict[str, Entry], keep: set[str], out: Path, formats: tuple[str, ...], touched: set[str]
 ) -> None:
     """Outputs the last build made that no form produces now: of deleted sources, renamed projects.
 
     Only files the cache recorded, inside the output folder (checked when the cache was read), and only of the
-    sources this build was given (or, in a full build, of sources that no longer exist).
+    sources this build was given (or, in a full build, of sources that no longer exist). `keep`: every file the
+    new cache records.
     """
-    keep = {rel for e in current.values() for files in e.outputs for rel in files.values()}
     for sid, entry in cache.entries.items():
         if sid not in touched:
             continue

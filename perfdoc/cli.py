@@ -161,9 +161,8 @@ def build(
         f"生成 {built} 份自评表（{'、'.join(formats)}）到 {target}：本次处理 {result.rebuilt} 个有改动的源文件，"
         f"写入 {result.written} 个文件" + (f"；另有 {drafts} 份草稿（有错误）" if drafts else "")
     )
-    unbuilt = [d.path for d in result.digests if not d.ok and not d.draft]
-    if unbuilt:
-        click.echo(f"{len(unbuilt)} 份因错误未生成：{'、'.join(unbuilt)}", err=True)
+    if result.skipped:
+        click.echo(f"{len(result.skipped)} 份因错误未生成：{'、'.join(result.skipped)}", err=True)
     if not result.digests:
         click.echo("没有找到源文件（*.md）", err=True)
     ctx.exit(1 if result.errors or not result.digests or result.notes else 0)
@@ -196,14 +195,20 @@ def _progress():  # type: ignore[no-untyped-def]
 def summary(ctx: click.Context, paths: tuple[Path, ...], year: int | None, out_dir: Path | None) -> None:
     """项目支出绩效自评汇总表：打印，并写出 build/<年度>/summary.xlsx 与 summary.docx。"""
     from .build import digests_of, write_index, write_summaries
+    from .check import collect_sources, display_path
     from .summary import summarize, terminal_table, years_of
 
     cfg = _config(ctx)
-    named = digests_of(_default_paths(cfg, paths), cfg)
+    given = _default_paths(cfg, paths)
     # A summary is of a whole year: naming one file of the project summarises every form of its year.
     content = cfg.root / cfg.content_dir
     extra = [content] if paths and content.is_dir() and out_dir is None else []
-    digests = digests_of([*extra, *_default_paths(cfg, paths)], cfg) if extra else named
+    digests = digests_of([*extra, *given], cfg)
+    if extra:
+        shown = {display_path(p) for p in collect_sources(given)}
+        named = [d for d in digests if d.path.split("#")[0] in shown]
+    else:
+        named = digests
     years = [year] if year else years_of(named)
     if not years or (year and year not in years_of(digests)):
         click.echo(f"没有{year or ''}{'年度的' if year else ''}自评表可汇总", err=True)

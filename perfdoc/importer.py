@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import Diagnostic, Position, SourceError
-from .load import RawPath
+from .load import CONTROL, RawPath, control_name
 from .numbers import EMPTY_MARKS, parse_decimal
 from .quantity import COMPARATORS
 from .schema import ALL_SUBCATEGORIES, HIERARCHY, canonical_label
@@ -162,7 +162,6 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_GRID_COLUMNS = 64  # the widest real form has 12 columns; a span beyond this is a lie or an attack
 MAX_BODY_BLOCKS = 20_000  # paragraphs and rows; a form has a few hundred
 MAX_CELL_CHARS = 20_000  # the longest 实际完成情况 seen is ~3,000 characters
-_UNREADABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 
 
 def _int_attr(el: Any, tag: str, default: int) -> int:
@@ -271,16 +270,16 @@ def _read_cell(tc: Any, doc: Any, col: int, row: int, display: str, warn: list[D
                 "PD114", "单元格中有嵌套表格，其文字已按行并入该单元格，请核对", "", Position(row, col)
             ).with_path(display)
         )
-    bad = _UNREADABLE.search(text)
+    bad = CONTROL.search(text)
     if bad:
         warn.append(
             Diagnostic.make(
-                "PD114", f"单元格中的控制字符或非字符 U+{ord(bad.group()):04X} 已删除", "", Position(row, col)
+                "PD114", f"单元格中的控制字符或非字符 {control_name(bad.group())} 已删除", "", Position(row, col)
             ).with_path(display)
         )
-        text = _UNREADABLE.sub("", text)
+        text = CONTROL.sub("", text)
     paragraphs = [paragraph(p, doc) for p in tc.iter(W + "p")]
-    markdown = _UNREADABLE.sub("", paragraphs_markdown(paragraphs))
+    markdown = CONTROL.sub("", paragraphs_markdown(paragraphs))
     return Cell(col=col, text=text, label=norm(text), markdown=markdown)
 
 

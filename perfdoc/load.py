@@ -41,7 +41,9 @@ class RawDocument:
     front_matter_line: int = 1  # the opening ---
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
+# Characters no form text holds: controls, line/paragraph separators and Unicode noncharacters. The importer
+# removes the same set from Word files.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 _CONTROL_NAMES = {"\u2028": "行分隔符 U+2028", "\u2029": "段分隔符 U+2029"}
 # Spaces that look like spaces: YAML takes neither for indentation nor for the space after a key's colon.
 _ODD_SPACES = {"\u00a0": "不间断空格（U+00A0）", "\u3000": "全角空格（U+3000）", "\t": "制表符（Tab）"}
@@ -140,7 +142,7 @@ def parse_text(path: str, text: str) -> RawDocument:
     offset = first + 1  # YAML line 0 is file line offset+1
     _check_colons(path, lines[first + 1 : close], offset)
     controls = _control_positions(yaml_text, offset)
-    clean_yaml = _CONTROL.sub("\ufffd", yaml_text)  # let YAML parse; report each control char by field
+    clean_yaml = CONTROL.sub("\ufffd", yaml_text)  # let YAML parse; report each control char by field
     doc = RawDocument(path=path, data=None, front_matter_line=first + 1, body_line=close + 2)
     doc.data = _compose(path, clean_yaml, offset, doc, controls)
     body = "\n".join(lines[close + 1 :])
@@ -189,12 +191,12 @@ def _control_positions(text: str, line_offset: int) -> list[tuple[Position, str]
     """Where each control character stands, with its name for the message."""
     found = []
     for number, line in enumerate(text.split("\n")):
-        for m in _CONTROL.finditer(line):
-            found.append((Position(number + line_offset + 1, m.start() + 1), _control_name(m.group())))
+        for m in CONTROL.finditer(line):
+            found.append((Position(number + line_offset + 1, m.start() + 1), control_name(m.group())))
     return found
 
 
-def _control_name(ch: str) -> str:
+def control_name(ch: str) -> str:
     return _CONTROL_NAMES.get(ch, f"U+{ord(ch):04X}")
 
 
@@ -348,9 +350,9 @@ class _Walker:
             if (start.line, start.column) <= (p.line, p.column) < (end.line, end.column):
                 self.error("PD107", f"含有控制字符 {name}，请删除（常见于从 PDF 或网页复制的文本）", p, raw_path)
                 return None
-        bad = _CONTROL.search(value)  # escapes such as "\x07" in double-quoted strings
+        bad = CONTROL.search(value)  # escapes such as "\x07" in double-quoted strings
         if bad:
-            self.error("PD107", f"含有控制字符 {_control_name(bad.group())}，请删除", start, raw_path)
+            self.error("PD107", f"含有控制字符 {control_name(bad.group())}，请删除", start, raw_path)
             return None
         return unicodedata.normalize("NFC", value)
 

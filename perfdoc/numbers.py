@@ -38,8 +38,8 @@ _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
 def round2(value: Decimal) -> Decimal:
-    """Round half up to 2 decimals (0.125 → 0.13, never banker's 0.12)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+    """Round half up to 2 decimals (0.125 → 0.13, never banker's 0.12); -0.001 rounds to 0, never "-0.00"."""
+    return value.quantize(CENT, rounding=ROUND_HALF_UP) + ZERO
 
 
 def normalize_text(raw: str) -> str:
@@ -74,17 +74,17 @@ def parse_decimal(raw: str, *, percent: bool = False) -> Decimal | None:
 
 def check_digits(raw: str, value: Decimal) -> None:
     """Refuse what Decimal would otherwise round silently or what no form can mean."""
-    digits = value.as_tuple().digits
+    _, digits, exponent = value.as_tuple()
     significant = len(digits) - next((i for i, d in enumerate(digits) if d), len(digits))
     if significant > MAX_DIGITS:
-        raise ValueError(f"「{_short(raw)}」有 {significant} 位有效数字，超出上限 {MAX_DIGITS} 位，请检查位数")
-    exponent = value.as_tuple().exponent
+        raise ValueError(f"「{clip(raw)}」有 {significant} 位有效数字，超出上限 {MAX_DIGITS} 位，请检查位数")
     if isinstance(exponent, int) and -exponent > MAX_DECIMALS and value != 0:
-        raise ValueError(f"「{_short(raw)}」小数位数超过 {MAX_DECIMALS} 位，请检查单位和位数")
+        raise ValueError(f"「{clip(raw)}」小数位数超过 {MAX_DECIMALS} 位，请检查单位和位数")
 
 
-def _short(raw: str) -> str:
-    return raw if len(raw) <= 40 else raw[:18] + "…" + raw[-18:]
+def clip(text: str, limit: int = 40) -> str:
+    """A value quoted in a message: a 5,000-character typo is shown by its ends."""
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}（共 {len(text)} 个字符）"
 
 
 def fmt_amount(value: Decimal | None, places: int = 2) -> str:
@@ -102,7 +102,7 @@ def fmt_score(value: Decimal | None) -> str:
     """A score as the form prints it: 9.99, 10, 95.99, 92 (trailing .00 dropped as on the seeds)."""
     if value is None:
         return "—"
-    v = round2(value) + ZERO
+    v = round2(value)
     return f"{v:.0f}" if v == v.to_integral_value() else f"{v:.2f}"
 
 
@@ -110,9 +110,9 @@ def fmt_rate(value: Decimal | None) -> str:
     """A rate in percent with 2 decimals: 99.94%."""
     if value is None:
         return "—"
-    return f"{round2(value) + ZERO:.2f}%"
+    return f"{round2(value):.2f}%"
 
 
 def fmt_decimal(value: Decimal | None) -> str | None:
     """A decimal for JSON: a string with 2 places, never a float."""
-    return None if value is None else f"{round2(value) + ZERO:.2f}"
+    return None if value is None else f"{round2(value):.2f}"

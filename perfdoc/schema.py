@@ -32,7 +32,7 @@ from .model import (
     Indicator,
     Located,
 )
-from .numbers import MAX_DIGITS, parse_decimal
+from .numbers import MAX_DIGITS, clip, parse_decimal
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 _LONG_NUMBER = re.compile(rf"[0-9]{{{MAX_DIGITS + 1},}}")
@@ -296,7 +296,7 @@ class _Parser:
             digits = text.translate(_FULLWIDTH_DIGITS)
             if not re.fullmatch(r"[0-9]{4}", digits) or not 1990 <= int(digits) <= 2100:
                 self.report(
-                    "PD206", f"「{spec.label}」应为四位年份（如 2020），而不是「{_clip(value)}」", field_path, raw_path
+                    "PD206", f"「{spec.label}」应为四位年份（如 2020），而不是「{clip(value)}」", field_path, raw_path
                 )
                 return None
             return int(digits)
@@ -560,11 +560,6 @@ def infer_stage(a: Assessment) -> str:
     if a.total_score is not None or a.funds.execution_rate is not None or a.funds.score is not None:
         return ASSESSMENT
     return PLAN
-
-
-def _clip(text: str, limit: int = 40) -> str:
-    """A value quoted in a message: a 5,000-character typo is shown by its ends."""
-    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-limit // 2 :]}（共 {len(text)} 个字符）"
 
 
 def _join(prefix: str, name: str) -> str:
