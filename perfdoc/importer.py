@@ -218,8 +218,6 @@ def _cell_text(tc: Any) -> str:
 
 
 def body_blocks(doc: Any, display: str, warnings: list[Diagnostic] | None = None) -> list[Block]:
-    from docx.text.paragraph import Paragraph
-
     warn = warnings if warnings is not None else []
     blocks: list[Block] = []
     rows_seen = 0
@@ -247,16 +245,18 @@ def body_blocks(doc: Any, display: str, warnings: list[Diagnostic] | None = None
                         continue
                     key = id(tc)
                     if key not in cells:
-                        cells[key] = _read_cell(tc, doc, c + 1, rows_seen, display, warn, Paragraph)
+                        cells[key] = _read_cell(tc, doc, c + 1, rows_seen, display, warn)
                     cell = cells[key]
                     by_col[c + 1] = cell
-                    if cell not in distinct:
+                    if not distinct or distinct[-1] is not cell:  # a span covers neighbouring columns only
                         distinct.append(cell)
                 blocks.append(Block("row", row=Row(rows_seen, table_no, distinct, by_col)))
     return blocks
 
 
-def _read_cell(tc: Any, doc: Any, col: int, row: int, display: str, warn: list[Diagnostic], paragraph: Any) -> Cell:
+def _read_cell(tc: Any, doc: Any, col: int, row: int, display: str, warn: list[Diagnostic]) -> Cell:
+    from docx.text.paragraph import Paragraph
+
     text = _cell_text(tc).strip()
     if len(text) > MAX_CELL_CHARS:
         raise DocxImportError(
@@ -278,7 +278,7 @@ def _read_cell(tc: Any, doc: Any, col: int, row: int, display: str, warn: list[D
             ).with_path(display)
         )
         text = CONTROL.sub("", text)
-    paragraphs = [paragraph(p, doc) for p in tc.iter(W + "p")]
+    paragraphs = [Paragraph(p, doc) for p in tc.iter(W + "p")]
     markdown = CONTROL.sub("", paragraphs_markdown(paragraphs))
     return Cell(col=col, text=text, label=norm(text), markdown=markdown)
 

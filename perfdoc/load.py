@@ -46,7 +46,8 @@ class RawDocument:
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]")
 _CONTROL_NAMES = {"\u2028": "行分隔符 U+2028", "\u2029": "段分隔符 U+2029"}
 # Spaces that look like spaces: YAML takes neither for indentation nor for the space after a key's colon.
-_ODD_SPACES = {"\u00a0": "不间断空格（U+00A0）", "\u3000": "全角空格（U+3000）", "\t": "制表符（Tab）"}
+# (Tabs have their own message, from the YAML error.)
+_ODD_SPACES = {"\u00a0": "不间断空格（U+00A0）", "\u3000": "全角空格（U+3000）"}
 _FENCE = re.compile(r"^---[ \t]*$")
 _STD_TAG = "tag:yaml.org,2002:"
 _ALLOWED_TAGS = {_STD_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
@@ -180,7 +181,7 @@ def _check_colons(path: str, lines: list[str], offset: int) -> None:
 def _check_odd_spaces(path: str, line: str, number: int) -> None:
     indent = line[: len(line) - len(line.lstrip(" \t\u00a0\u3000"))]
     for ch, name in _ODD_SPACES.items():
-        if ch in indent and ch != "\t":  # tabs have their own message from the YAML error
+        if ch in indent:
             raise _err(path, "PD101", f"缩进中有{name}，请改为普通半角空格", number, indent.index(ch) + 1)
     m = re.match(r"^\s*(?:-\s+)?[^\s#:：'\"{}\[\]][^:#]*?:([\u00a0\u3000])", line)
     if m:

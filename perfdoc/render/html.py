@@ -119,10 +119,8 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
 def mark_draft(page: bytes, errors: int) -> bytes:
     from markupsafe import escape
 
-    text = str(escape(draft_banner(errors))).encode("utf-8")
-    banner = b'<div class="draft-banner" role="alert" style="background:#c00000;color:#fff;font-weight:bold;' + (
-        b'padding:8px 16px;text-align:center">' + text + b"</div>"
-    )
+    style = "background:#c00000;color:#fff;font-weight:bold;padding:8px 16px;text-align:center"
+    banner = f'<div class="draft-banner" role="alert" style="{style}">{escape(draft_banner(errors))}</div>'.encode()
     page = page.replace(b"<title>", "<title>【草稿】".encode(), 1)
     at = page.find(b"<body")
     if at >= 0:
