@@ -148,7 +148,7 @@ def rollover(a: Assessment, year: int, target: Path) -> Path:
         data["金额单位"] = a.money_unit
     data["阶段"] = "绩效目标"
     data["项目资金"] = {"年度资金总额": {}, "当年财政拨款": {}, "上年结转资金": {}, "其他资金": {}}
-    if a.funds.weight is not None and "weight" in a.funds.keys:
+    if a.funds.weight is not None:  # typed by the author (the model holds no configured default)
         data["项目资金"]["分值"] = a.funds.weight
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {}
     for ind in a.indicators:

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .config import Config
-from .diagnostics import Diagnostic, Position, Severity, SourceError
-from .load import RawDocument, read_file
+from .diagnostics import Diagnostic, Severity, SourceError
+from .load import read_file
 from .model import Assessment
-from .schema import parse_assessment
+from .parse import parse_assessment
 from .scoring import Result, score
+from .source import Locus, Position, RawDocument
+from .vocabulary import known_keys
 
 SOURCE_SUFFIXES = (".md", ".markdown")  # found in folders; a .docx is read when it is named (a glob names it)
 
@@ -41,9 +43,11 @@ class FileReport:
         return self.errors == 0 and self.result is not None
 
     def sort(self) -> None:
-        self.diagnostics.sort(
-            key=lambda d: ((d.position or Position(1, 1)).line, (d.position or Position(1, 1)).column, d.code)
-        )
+        def order(d: Diagnostic) -> tuple[int, int, int, str]:
+            at = d.position or Position(1, 1)
+            return (at.table or 0, at.line, at.column, d.code)
+
+        self.diagnostics.sort(key=order)
 
 
 def display_path(path: Path) -> str:
@@ -87,17 +91,17 @@ def skipped_docx(paths: Iterable[Path]) -> list[Path]:
     return [d for p in paths if p.is_dir() for d in sorted(p.rglob("*.docx")) if not d.name.startswith("~$")]
 
 
-def check_raw(raw: RawDocument, config: Config) -> FileReport:
+def check_raw(raw: RawDocument, config: Config, name: str | None = None) -> FileReport:
+    """parse → score → validate one raw tree, whatever read it; positions are placed last, from its source map."""
     from .rules import RuleContext, validate
 
-    report = FileReport(path=raw.path, raw=raw)
-    assessment, report.diagnostics = parse_assessment(raw, config.execution_weight, tuple(config.grade_bands))
+    report = FileReport(path=name or raw.path, raw=raw)
+    assessment, found = parse_assessment(raw, tuple(config.grade_bands))
     report.assessment = assessment
-    if any(d.severity == Severity.ERROR for d in report.diagnostics):
-        report.sort()
-        return report  # rules on a half-read form only add noise; fix the shape first
-    report.result = score(assessment, config)
-    report.diagnostics += validate(RuleContext(assessment, report.result, config, raw))
+    if not any(d.severity == Severity.ERROR for d in found):  # rules on a half-read form only add noise
+        report.result = score(assessment, config)
+        found += validate(RuleContext(assessment, report.result, config))
+    report.diagnostics = [d.resolve(raw.source_map) for d in config.rules.apply(found)]
     report.sort()
     return report
 
@@ -107,7 +111,7 @@ def check_file(path: Path, config: Config) -> FileReport:
     if not path.exists():
         return FileReport(path=shown, diagnostics=[Diagnostic.make("PD110", "文件不存在").with_path(shown)])
     try:
-        raw = read_file(path, shown)
+        raw = read_file(path, shown, known_keys())
     except SourceError as exc:
         report = FileReport(path=shown, diagnostics=exc.diagnostics)
         report.sort()
@@ -139,18 +143,16 @@ def duplicate_projects(reports: list[FileReport]) -> None:
 
 
 def field_position(rep: FileReport, name: str) -> Position | None:
-    from .schema import position_of
-
     a, raw = rep.assessment, rep.raw
     if a is None or raw is None or name not in a.keys:
         return None
-    return position_of(raw, (a.keys[name],))
+    return raw.source_map.locate(Locus((a.keys[name],)))
 
 
 def check_docx(path: Path, config: Config) -> list[FileReport]:
-    """Every form in a .docx, imported in memory (nothing written) and checked; positions name .docx rows."""
+    """Every form in a .docx, read straight into raw trees (nothing written) and checked; each diagnostic
+    names its table, row and column in the document (报送.docx#表2:5:3)."""
     from .importer import import_docx
-    from .load import parse_text
 
     shown = display_path(path)
     try:
@@ -159,21 +161,8 @@ def check_docx(path: Path, config: Config) -> list[FileReport]:
         return [FileReport(path=shown, diagnostics=exc.diagnostics)]
     reports = []
     for form in forms:
-        name = f"{shown}#{form.index}"
-        try:
-            raw = parse_text(name, form.markdown(comment=False))
-        except SourceError as exc:  # pragma: no cover - the importer writes valid YAML
-            reports.append(FileReport(path=name, diagnostics=exc.diagnostics))
-            continue
-        report = check_raw(raw, config)
-        where = {**{p: path_ for path_, p in raw.key_pos.items()}, **{p: path_ for path_, p in raw.value_pos.items()}}
-        for d in report.diagnostics:
-            raw_path = where.get(d.position) if d.position else None
-            while raw_path is not None and raw_path not in form.origins and raw_path:
-                raw_path = raw_path[:-1]
-            row, col = form.origins.get(raw_path, (form.first_row, 1)) if raw_path is not None else (form.first_row, 1)
-            d.position = Position(row, col)
-        report.diagnostics[:0] = [replace(w, path=name) for w in form.warnings]
+        report = check_raw(form.raw_document(), config, name=form.name)
+        report.diagnostics[:0] = [replace(w) for w in form.warnings]
         reports.append(report)
     return reports
 

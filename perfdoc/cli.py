@@ -242,6 +242,7 @@ def import_(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None, f
     from .diagnostics import SourceError
     from .importer import import_docx
     from .load import parse_text
+    from .vocabulary import known_keys
     from .write import safe_filename, write_atomic
 
     cfg = _config(ctx)
@@ -261,16 +262,14 @@ def import_(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None, f
             target = folder / f"{safe_filename(form.project or file.stem)}.md"
             text = form.markdown()
             if target.exists() and not force and target.read_text(encoding="utf-8") != text:
-                click.echo(f"{shown}#{form.index}: {target} 已存在，未覆盖（使用 --force 覆盖）", err=True)
+                click.echo(f"{form.name}: {target} 已存在，未覆盖（使用 --force 覆盖）", err=True)
                 failed += 1
                 continue
             write_atomic(target, text.encode("utf-8"))
             typed = form.data.get("总分")
-            report = check_raw(parse_text(display_path(target), text), cfg)
+            report = check_raw(parse_text(display_path(target), text, known_keys()), cfg)
             computed = report.result.total_score if report.result else None
-            line = (
-                f"{shown}#{form.index}: {form.project or '（无项目名称）'} 总分 {typed if typed is not None else '—'}"
-            )
+            line = f"{form.name}: {form.project or '（无项目名称）'} 总分 {typed if typed is not None else '—'}"
             if computed is not None and typed is not None and computed != typed:
                 line += f"（按规则计算为 {computed:.2f}，请运行 perfdoc check 查看）"
             click.echo(f"{line} → {display_path(target)}")
@@ -364,9 +363,17 @@ def serve(
 @cli.command()
 def schema() -> None:
     """输出前置数据的 JSON Schema（供编辑器实时校验）。"""
-    from .schema import json_schema
+    from .vocabulary import json_schema
 
     click.echo(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+
+
+@cli.command()
+def vocabulary() -> None:
+    """列出表上的全部标签、指标分组、章节标题与可写的词（Markdown 表格，即 docs/format.md 中的词表）。"""
+    from .vocabulary import markdown_tables
+
+    click.echo(markdown_tables(), nl=False)
 
 
 @cli.command()
@@ -376,21 +383,32 @@ def rules() -> None:
 
 
 def rules_markdown() -> str:
-    from .diagnostics import CATALOGUE
+    from .diagnostics import catalogue, rule_codes
     from .rules import RULES
 
     implemented = {r.code: r.name for r in RULES}
+    configurable = rule_codes()
     lines = [
         "# 校验规则一览",
         "",
         "由 `perfdoc rules` 生成。级别：错误（error）使 `perfdoc check` 以退出码 1 结束；警告（warning）"
         "在 `--strict` 时也如此；提示（info）仅供参考。",
         "",
+        "标为“可配置”的规则可在 perfdoc.toml 中关闭或改变级别：",
+        "",
+        "```toml",
+        "[rules]",
+        'ignore = ["PD408"]                 # 不再提示',
+        'severity = { PD301 = "error" }     # 其中各项之和不符即为错误',
+        "```",
+        "",
         "| 代码 | 级别 | 说明 | 规则 | 实现 |",
         "| --- | --- | --- | --- | --- |",
     ]
-    for code, entry in CATALOGUE.items():
+    for code, entry in catalogue().items():
         impl = f"`{implemented[code]}`" if code in implemented else "读取与结构检查"
+        if code in configurable:
+            impl += "（可配置）"
         lines.append(f"| {code} | {entry.severity.label} | {entry.title} | {entry.rule} | {impl} |")
     return "\n".join(lines) + "\n"
 

@@ -11,11 +11,33 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
 
-from .diagnostics import ConfigError
+from .diagnostics import ConfigError, Diagnostic, Severity
 
 CONFIG_FILE = "perfdoc.toml"
 MAX_CONFIG_BYTES = 256 * 1024
 MAX_PLACES = 6  # amounts printed with at most 6 decimals (万元 to the cent)
+
+
+@dataclass(frozen=True)
+class RuleSettings:
+    """[rules] of perfdoc.toml: validation rules switched off, or said at another severity, as ruff does.
+
+    ``ignore = ["PD408"]``, ``severity = { PD301 = "error" }``. Sorted tuples, so that the build cache's
+    key (which includes the configuration's repr) is the same in every run.
+    """
+
+    ignore: tuple[str, ...] = ()
+    severity: tuple[tuple[str, Severity], ...] = ()
+
+    def apply(self, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+        if not self.ignore and not self.severity:
+            return diagnostics
+        changed = dict(self.severity)
+        kept = [d for d in diagnostics if d.code not in self.ignore]
+        for d in kept:
+            if d.code in changed:
+                d.severity = changed[d.code]
+        return kept
 
 
 @dataclass
@@ -32,6 +54,7 @@ class Config:
     content_dir: str = "content"
     build_dir: str = "build"
     templates_dir: str = "templates"
+    rules: RuleSettings = field(default_factory=RuleSettings)
     root: Path = field(default_factory=Path.cwd)  # the folder holding the config file
 
     def places(self, money_unit: str | None = None) -> int:
@@ -101,6 +124,9 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"{path}: 未知配置项 {key}（可用：{', '.join(sorted(known))}）")
+        if key == "rules":
+            cfg.rules = _rule_settings(path, value)
+            continue
         setattr(cfg, key, _coerce(path, key, value, getattr(cfg, key)))
     _check_ranges(path, cfg)
     if cfg.money_unit not in ("元", "万元"):
@@ -127,6 +153,46 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
         value = getattr(cfg, key)
         if not value.strip() or "\0" in value:
             raise ConfigError(f"{path}: {key} 不能为空")
+
+
+_SEVERITY_WORDS = {
+    "error": Severity.ERROR,
+    "错误": Severity.ERROR,
+    "warning": Severity.WARNING,
+    "警告": Severity.WARNING,
+    "info": Severity.INFO,
+    "提示": Severity.INFO,
+}
+
+
+def _rule_settings(path: Path | None, value: object) -> RuleSettings:
+    from .diagnostics import rule_codes
+
+    if not isinstance(value, dict) or set(value) - {"ignore", "severity"}:
+        raise ConfigError(f"{path}: [rules] 只能有 ignore（关闭的规则列表）与 severity（规则 = 级别）两项")
+    configurable = rule_codes()
+
+    def code_of(code: object) -> str:
+        text = str(code).strip().upper()
+        if text not in configurable:
+            known = "、".join(sorted(configurable))
+            raise ConfigError(
+                f"{path}: [rules] 中的 {code!r} 不是可配置的校验规则（读取与结构错误不能关闭；可配置：{known}）"
+            )
+        return text
+
+    ignore = value.get("ignore", [])
+    if not isinstance(ignore, list):
+        raise ConfigError(f'{path}: [rules] ignore 应为规则代码的列表，如 ignore = ["PD408"]')
+    severity = value.get("severity", {})
+    if not isinstance(severity, dict):
+        raise ConfigError(f'{path}: [rules] severity 应为 规则 = 级别 的表，如 severity = {{ PD301 = "error" }}')
+    levels: dict[str, Severity] = {}
+    for code, level in severity.items():
+        if not isinstance(level, str) or level.strip().lower() not in _SEVERITY_WORDS:
+            raise ConfigError(f"{path}: [rules] severity 中 {code} 的级别应为 error、warning 或 info，而不是 {level!r}")
+        levels[code_of(code)] = _SEVERITY_WORDS[level.strip().lower()]
+    return RuleSettings(tuple(sorted({code_of(c) for c in ignore})), tuple(sorted(levels.items())))
 
 
 def _coerce(path: Path | None, key: str, value: object, default: object) -> object:

@@ -1,5 +1,7 @@
 """Diagnostics: what perfdoc reports about a source file, and the catalogue of every code it can report.
 
+Each code is declared once: the fixed ones below, each validation rule's beside its check (``rules.base.rule``).
+
 Codes are stable: PD1xx reading the file, PD2xx the shape of the data, PD3xx funding and totals,
 PD4xx indicators and their scores, PD5xx the collection of files, PD6xx the two stages (plan / assessment),
 PD7xx writing the outputs, PD9xx perfdoc's own failures.
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+
+from .source import Locus, Position, SourceMap
 
 
 class Severity(str, enum.Enum):
@@ -31,7 +35,9 @@ class Code:
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note (info)
 
-CATALOGUE: dict[str, Code] = {
+# The codes said by the readers, the parser, the build and perfdoc itself. The validation rules declare their
+# own codes where they are written (``perfdoc.rules``); ``catalogue()`` joins the two.
+CODES: dict[str, Code] = {
     c.code: c
     for c in [
         # Reading the file
@@ -96,103 +102,11 @@ CATALOGUE: dict[str, Code] = {
             "取值不在允许范围内",
             "阶段、等级、达成情况、指标方向只能取规定的词（等级取配置 grade_bands 中的名称）",
         ),
-        Code(
-            "PD208",
-            W,
-            "正文缺少预算目标或实际完成情况",
-            "正文须有「## 预算目标」（或预期目标）一节；绩效自评还须有「## 实际完成情况」一节，且不为空",
-        ),
         Code("PD209", W, "正文中有未识别的章节", "正文只有预算目标与实际完成情况两节；其他章节不会出现在表中"),
-        Code("PD210", W, "正文中的图片不会显示", "表中不嵌入网络图片：图片只显示其说明文字，页面不向外发出请求"),
-        # Funding and totals
-        Code(
-            "PD301",
-            W,
-            "其中各项之和不等于年度资金总额",
-            "年度资金总额 = 当年财政拨款 + 上年结转资金 + 其他资金，三列各自核对",
-        ),
-        Code("PD302", W, "全年执行数大于全年预算数", "全年执行数一般不超过全年预算数；执行率得分最多按 100% 计"),
-        Code(
-            "PD303",
-            E,
-            "全年预算数为 0 或缺失，无法计算执行率",
-            "执行率 = 全年执行数 ÷ 全年预算数，须有不为 0 的全年预算数和全年执行数",
-        ),
-        Code(
-            "PD304",
-            E,
-            "填写的执行率与计算结果不符",
-            "填写的执行率须等于 全年执行数 ÷ 全年预算数，四舍五入到两位小数（或表上印的位数）",
-        ),
-        Code(
-            "PD305",
-            E,
-            "填写的预算执行得分与计算结果不符",
-            "预算执行得分 = min(执行率, 100%) × 分值，四舍五入到两位小数",
-        ),
-        Code("PD306", E, "填写的总分与计算结果不符", "总分 = 预算执行得分 + 各三级指标得分之和"),
-        Code("PD307", E, "分值合计不等于 100", "各三级指标分值之和加预算执行率的分值须等于 100"),
-        Code("PD308", E, "填写的等级与总分不符", "等级由总分按配置的分数线确定（默认 优 ≥ 90、良 ≥ 80、中 ≥ 60、差）"),
-        Code(
-            "PD309",
-            W,
-            "分值结构不符合财政部权重（产出 50、效益 30、满意度 10、预算执行率 10）",
-            "配置 weight_policy = true 时，按财政部权重核对各一级指标的分值合计",
-        ),
-        # Indicators
-        Code("PD401", E, "得分超出 0 至分值的范围", "每个三级指标的得分在 0 与其分值之间"),
-        Code("PD402", E, "扣分但未填写偏差原因分析及改进措施", "得分低于分值的指标，须写明偏差原因分析及改进措施"),
-        Code("PD403", E, "定量指标未完成却得满分", "定量指标的实际完成值未达到年度指标值时，不能得满分"),
-        Code(
-            "PD404",
-            E,
-            "得分高于评分规则允许的分数",
-            "定量指标按完成比例计分（正向：实际 ÷ 指标值；反向：超出部分按比例扣分），填写的得分不能高于规则得分",
-        ),
-        Code(
-            "PD405",
-            E,
-            "定性指标得分高于所属档次",
-            "定性指标按档次计分：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值",
-        ),
-        Code("PD406", W, "定性指标得分低于所属档次", "定性指标的得分低于所注明档次的下限，与档次矛盾"),
-        Code(
-            "PD407",
-            W,
-            "年度指标值与实际完成值的计量单位不一致，无法按规则计分",
-            "年度指标值与实际完成值按同一计量单位比较（万、亿等数量级会换算）",
-        ),
-        Code(
-            "PD408",
-            N,
-            "实际完成值远超年度指标值，指标值可能设定偏低",
-            "实际完成值达到指标值的 exceed_ratio 倍（默认 1.5 倍）及以上时提示，下一年度宜调整指标值",
-        ),
-        Code(
-            "PD409",
-            W,
-            "定性指标实际完成值与年度指标值不同，且未注明达成情况",
-            "定性指标的实际与目标不同时，须注明达成情况（达成 / 部分达成 / 未达成）以核对档次",
-        ),
-        Code(
-            "PD410",
-            E,
-            "无法计算得分，须填写得分",
-            "无法按规则算出得分的指标（定性档次内、单位不同、非数量），须由评价人填写得分",
-        ),
-        Code("PD411", W, "实际完成值无法解析为数量", "定量指标（如 ≥400次）的实际完成值也应是数量"),
         # The collection
         Code(
             "PD501", E, "同一年度项目名称重复", "同一年度中项目名称不能重复；已生成过的一份保留其文件，后出现的一份报错"
         ),
-        # Stages
-        Code(
-            "PD601",
-            E,
-            "绩效目标（预算阶段）中不应填写实际完成值、执行数或得分",
-            "声明为绩效目标的文件只填指标、指标值、分值与预算数",
-        ),
-        Code("PD602", E, "绩效自评缺少实际完成值", "绩效自评中每个三级指标都须有实际完成值"),
         # perfdoc itself and the files it writes
         Code("PD701", E, "无法写入输出文件", "输出目录须可写且有剩余空间；写入失败时原有文件保持不变"),
         Code(
@@ -211,44 +125,80 @@ CATALOGUE: dict[str, Code] = {
 }
 
 
-@dataclass(frozen=True)
-class Position:
-    line: int  # 1-based
-    column: int  # 1-based
+_RULE_CODES: dict[str, Code] = {}  # filled by perfdoc.rules as each rule is declared
+
+
+def register(code: Code) -> None:
+    """Declare a rule's code (called by the ``rule`` decorator): one declaration, no second list."""
+    if code.code in CODES or code.code in _RULE_CODES:
+        raise ValueError(f"{code.code} is declared twice")
+    _RULE_CODES[code.code] = code
+
+
+def catalogue() -> dict[str, Code]:
+    """Every code perfdoc can say, in code order: the fixed ones and those of the validation rules."""
+    from . import rules  # noqa: F401 - declaring the rules registers their codes
+
+    return dict(sorted({**CODES, **_RULE_CODES}.items()))
+
+
+def rule_codes() -> frozenset[str]:
+    """The codes a project may switch off or re-grade in perfdoc.toml: the validation rules, and PD209."""
+    catalogue()
+    return frozenset({*_RULE_CODES, "PD209"})
+
+
+def code_info(code: str) -> Code:
+    found = CODES.get(code) or _RULE_CODES.get(code)
+    return found if found is not None else catalogue()[code]
 
 
 @dataclass
 class Diagnostic:
+    """One finding. It names a logical place (``locus``: a raw path, or a line in a body section) when it is
+    made; the reader's source map turns that into ``position`` before it is shown (``resolve``)."""
+
     code: str
     message: str
     field: str = ""
     position: Position | None = None
     path: str = ""
     severity: Severity = Severity.ERROR
+    locus: Locus | None = None
 
     @classmethod
-    def make(cls, code: str, message: str, field: str = "", position: Position | None = None) -> Diagnostic:
-        return cls(code=code, message=message, field=field, position=position, severity=CATALOGUE[code].severity)
+    def make(
+        cls, code: str, message: str, field: str = "", position: Position | None = None, locus: Locus | None = None
+    ) -> Diagnostic:
+        return cls(code, message, field, position, severity=code_info(code).severity, locus=locus)
 
     def with_path(self, path: str) -> Diagnostic:
         self.path = path
         return self
 
+    def resolve(self, source_map: SourceMap) -> Diagnostic:
+        if self.position is None and self.locus is not None:
+            self.position = source_map.locate(self.locus)
+        return self
+
     def format(self) -> str:
-        line, col = (self.position.line, self.position.column) if self.position else (1, 1)
-        where = f"{self.path}:{line}:{col}"
+        where = (self.position or Position(1, 1)).where(self.path)
         fld = f" {self.field}:" if self.field else ""
         return f"{where}: {self.severity.value} {self.code}{fld} {self.message}"
 
     def as_json(self) -> dict[str, object]:
-        return {
+        at = self.position or Position(1, 1)
+        out: dict[str, object] = {
             "code": self.code,
             "severity": self.severity.value,
-            "line": self.position.line if self.position else 1,
-            "column": self.position.column if self.position else 1,
+            "line": at.line,
+            "column": at.column,
             "field": self.field,
             "message": self.message,
         }
+        if at.table is not None:
+            out["table"] = at.table
+        return out
 
 
 class PerfdocError(Exception):

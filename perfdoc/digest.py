@@ -13,7 +13,7 @@ from typing import Any
 from .check import FileReport, field_position
 from .config import Config
 from .diagnostics import Diagnostic, Position, Severity
-from .numbers import ZERO, fmt_rate
+from .numbers import fmt_rate
 
 EXECUTION = "预算执行率"
 
@@ -116,8 +116,9 @@ def digest_of(report: FileReport, config: Config, name: str | None) -> Digest:
     digest.budget, digest.executed = a.funds.total.budget, a.funds.total.executed
     if res is None:
         return digest
+    digest.budget, digest.executed = res.totals["budget"], res.totals["executed"]
     digest.execution_rate, digest.total_score, digest.grade = res.execution_rate, res.total_score, res.grade
-    weight = a.funds.weight or ZERO
+    weight = res.execution_weight
     if res.execution_score is not None and res.execution_score < weight:
         digest.deductions.append(
             Deduction(EXECUTION, weight - res.execution_score, f"执行率 {fmt_rate(res.execution_rate)}")

@@ -17,11 +17,29 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostic, Position, SourceError
-from .load import CONTROL, RawPath, control_name
+from .diagnostics import Diagnostic, SourceError
+from .load import CONTROL, control_name
 from .numbers import EMPTY_MARKS, parse_decimal
+from .parse import canonical_label
 from .quantity import COMPARATORS
-from .schema import ALL_SUBCATEGORIES, HIERARCHY, canonical_label
+from .source import Position, RawDocument, RawPath, Section, SourceMap
+from .vocabulary import (
+    ALL_SUBCATEGORIES,
+    FUND_COLUMN_WORDS,
+    FUND_ROW_WORDS,
+    FUNDING_ROW_KEYS,
+    FUNDS_BLOCK,
+    GRADE_WORDS,
+    HEAD_WORDS,
+    HIERARCHY,
+    INDICATOR_COLUMN_WORDS,
+    SECTION_HEADINGS,
+    SECTION_WORDS,
+    TOP_FIELDS,
+    TOTAL_WORDS,
+    Words,
+    field_spec,
+)
 
 MAX_UNCOMPRESSED = 64 * 1024 * 1024  # a real form is < 1 MB unpacked; more is a zip bomb or not a form
 MAX_MEMBERS = 2000
@@ -34,6 +52,9 @@ MAX_GRID_CELLS = 100_000
 class DocxImportError(SourceError):
     def __init__(self, path: str, code: str, message: str):
         super().__init__([Diagnostic.make(code, message, "", Position(1, 1)).with_path(path)])
+
+
+_LABEL = {name: field_spec(TOP_FIELDS, name).label for name in ("year", "project", "department", "unit")}
 
 
 # -- reading the document safely ---------------------------------------------------------------------------
@@ -133,8 +154,8 @@ class Cell:
 
 @dataclass
 class Row:
-    number: int  # table row number in the document, 1-based, counted over all tables
-    table: int
+    number: int  # row within its table, 1-based, as a person counts in Word
+    table: int  # the table, 1-based in the document
     cells: list[Cell]  # one per distinct cell, in grid order
     grid: dict[int, Cell] = field(default_factory=dict)  # every grid column → its (possibly merged) cell
 
@@ -236,7 +257,7 @@ def body_blocks(doc: Any, display: str, warnings: list[Diagnostic] | None = None
             if rows_seen + n_rows > MAX_TABLE_ROWS or n_rows * (len(grid[0]) if grid else 0) > MAX_GRID_CELLS:
                 raise DocxImportError(display, "PD112", f"表格过大（{n_rows} 行），不像是自评表，拒绝读取")
             cells: dict[int, Cell] = {}
-            for tcs in grid:
+            for row_no, tcs in enumerate(grid, start=1):
                 rows_seen += 1
                 by_col: dict[int, Cell] = {}
                 distinct: list[Cell] = []
@@ -245,16 +266,16 @@ def body_blocks(doc: Any, display: str, warnings: list[Diagnostic] | None = None
                         continue
                     key = id(tc)
                     if key not in cells:
-                        cells[key] = _read_cell(tc, doc, c + 1, rows_seen, display, warn)
+                        cells[key] = _read_cell(tc, doc, Position(row_no, c + 1, table_no), display, warn)
                     cell = cells[key]
                     by_col[c + 1] = cell
                     if not distinct or distinct[-1] is not cell:  # a span covers neighbouring columns only
                         distinct.append(cell)
-                blocks.append(Block("row", row=Row(rows_seen, table_no, distinct, by_col)))
+                blocks.append(Block("row", row=Row(row_no, table_no, distinct, by_col)))
     return blocks
 
 
-def _read_cell(tc: Any, doc: Any, col: int, row: int, display: str, warn: list[Diagnostic]) -> Cell:
+def _read_cell(tc: Any, doc: Any, at: Position, display: str, warn: list[Diagnostic]) -> Cell:
     from docx.text.paragraph import Paragraph
 
     text = _cell_text(tc).strip()
@@ -262,25 +283,24 @@ def _read_cell(tc: Any, doc: Any, col: int, row: int, display: str, warn: list[D
         raise DocxImportError(
             display,
             "PD112",
-            f"第 {row} 行第 {col} 列的单元格有 {len(text):,} 个字符，超出上限 {MAX_CELL_CHARS:,}，不像是自评表的内容",
+            f"表 {at.table} 第 {at.line} 行第 {at.column} 列的单元格有 {len(text):,} 个字符，"
+            f"超出上限 {MAX_CELL_CHARS:,}，不像是自评表的内容",
         )
     if tc.find(".//" + W + "tbl") is not None:
         warn.append(
-            Diagnostic.make(
-                "PD114", "单元格中有嵌套表格，其文字已按行并入该单元格，请核对", "", Position(row, col)
-            ).with_path(display)
+            Diagnostic.make("PD114", "单元格中有嵌套表格，其文字已按行并入该单元格，请核对", "", at).with_path(display)
         )
     bad = CONTROL.search(text)
     if bad:
         warn.append(
             Diagnostic.make(
-                "PD114", f"单元格中的控制字符或非字符 {control_name(bad.group())} 已删除", "", Position(row, col)
+                "PD114", f"单元格中的控制字符或非字符 {control_name(bad.group())} 已删除", "", at
             ).with_path(display)
         )
         text = CONTROL.sub("", text)
     paragraphs = [Paragraph(p, doc) for p in tc.iter(W + "p")]
     markdown = CONTROL.sub("", paragraphs_markdown(paragraphs))
-    return Cell(col=col, text=text, label=norm(text), markdown=markdown)
+    return Cell(col=at.column, text=text, label=norm(text), markdown=markdown)
 
 
 _MD_INLINE = re.compile(r"([\\`*_\[\]])")
@@ -323,123 +343,46 @@ def paragraphs_markdown(paragraphs: list[Any]) -> str:
 
 # -- recognising the parts of a form ------------------------------------------------------------------------
 
-FUND_COLUMNS = [  # (field, label test) in the order tried
-    ("initial_budget", lambda s: "年初预算" in s or s == "预算数(年初)"),
-    ("budget", lambda s: "全年预算" in s or s in ("预算数", "调整后预算数", "全年预算数")),
-    ("executed", lambda s: "执行数" in s or "实际支出" in s),
-    ("weight", lambda s: s == "分值"),
-    ("rate", lambda s: "执行率" in s),
-    ("score", lambda s: s == "得分"),
-]
-FUND_ROWS = [
-    ("carryover", lambda s: "结转" in s or "结余" in s),
-    ("other", lambda s: "其他资金" in s or "自筹" in s or s in ("其他", "其中:其他")),
-    ("appropriation", lambda s: "财政拨款" in s),
-    ("total", lambda s: "资金总额" in s or s in ("合计", "总计")),
-]
-FUND_ROW_LABELS = {
-    "total": "年度资金总额",
-    "appropriation": "当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-}
-GOAL_LABELS = {"预算目标", "预期目标", "年初设定目标", "年度目标", "绩效目标", "年度绩效目标", "总体目标"}
-OUTCOME_LABELS = {
-    "实际完成情况",
-    "完成情况综述",
-    "实际完成",
-    "全年实际完成情况",
-    "年度总体目标完成情况",
-    "目标完成情况",
-    "总体目标完成情况",
-    "全年完成情况",
-}
-INDICATOR_COLUMNS = [
-    ("category", lambda s: s == "一级指标"),
-    ("subcategory", lambda s: s == "二级指标"),
-    ("name", lambda s: s in ("三级指标", "指标名称", "三级指标名称", "指标内容", "具体指标")),
-    ("nature", lambda s: s in ("指标性质", "指标方向", "比较符")),
-    ("unit", lambda s: s in ("度量单位", "计量单位", "单位")),
-    (
-        "target",
-        lambda s: (
-            s
-            in (
-                "年度指标值",
-                "指标值",
-                "预期指标值",
-                "年度目标值",
-                "目标值",
-                "年初目标值",
-                "预期值",
-                "计划值",
-                "计划指标值",
-                "年度计划值",
-            )
-        ),
-    ),
-    (
-        "actual",
-        lambda s: (
-            s
-            in (
-                "实际完成值",
-                "全年实际值",
-                "实际值",
-                "完成值",
-                "全年完成值",
-                "实际完成情况",
-                "全年实际完成值",
-                "实际完成",
-                "实际完成指标值",
-            )
-        ),
-    ),
-    ("weight", lambda s: s == "分值" or s == "权重"),
-    ("score", lambda s: s in ("得分", "自评得分", "评分", "实际得分")),
-    ("reason", lambda s: "原因" in s or "改进措施" in s),
-]
-TOTAL_LABELS = {"总分", "合计", "总计", "总分值", "综合得分"}
-HEAD_LABELS = {"项目名称", "主管部门", "预算主管部门", "主管单位", "实施单位", "项目实施单位", "执行单位"}
-
 
 def _is_column_label(label: str) -> bool:
     """A header of a column (全年预算数, 三级指标, 总分…) standing where a value should."""
-    return any(test(label) for _, test in (*FUND_COLUMNS, *INDICATOR_COLUMNS)) or label in TOTAL_LABELS
+    tables = (*FUND_COLUMN_WORDS.values(), *INDICATOR_COLUMN_WORDS.values(), TOTAL_WORDS)
+    return any(words.match(label) for words in tables)
 
 
-GRADE_WORDS = {"优", "良", "中", "差", "优秀", "良好", "合格", "不合格", "及格", "不及格"}
+def _is_head_label(label: str) -> bool:
+    return any(words.match(label) for words in HEAD_WORDS.values())
 
 
-def match_columns(row: Row, table: list[tuple[str, Any]]) -> dict[str, int]:
+def match_columns(row: Row, table: dict[str, Words]) -> dict[str, int]:
     found: dict[str, int] = {}
     for cell in row.cells:
-        for name, test in table:
-            if name not in found and cell.label and test(cell.label):
+        for name, words in table.items():
+            if name not in found and cell.label and words.match(cell.label):
                 found[name] = cell.col
                 break
     return found
 
 
-def row_has(row: Row, labels: set[str]) -> Cell | None:
-    return next((c for c in row.cells if c.label in labels), None)
+def row_has(row: Row, words: Words) -> Cell | None:
+    return next((c for c in row.cells if c.label and words.match(c.label)), None)
 
 
 def is_funds_header(row: Row) -> dict[str, int] | None:
-    cols = match_columns(row, FUND_COLUMNS)
+    cols = match_columns(row, FUND_COLUMN_WORDS)
     money = {"initial_budget", "budget", "executed"} & set(cols)
     return cols if len(money) >= 2 and "executed" in cols else None
 
 
 def is_indicator_header(row: Row) -> dict[str, int] | None:
-    cols = match_columns(row, INDICATOR_COLUMNS)
+    cols = match_columns(row, INDICATOR_COLUMN_WORDS)
     return cols if "name" in cols and ({"target", "actual", "weight"} & set(cols)) else None
 
 
 def fund_row_kind(row: Row) -> str | None:
     for cell in row.cells:
-        for kind, test in FUND_ROWS:
-            if cell.label and test(cell.label):
+        for kind, words in FUND_ROW_WORDS.items():
+            if cell.label and words.match(cell.label):
                 return kind
     return None
 
@@ -451,12 +394,13 @@ def fund_row_kind(row: Row) -> str | None:
 class ImportedForm:
     source: str
     index: int  # 1-based within the document
-    first_row: int
-    data: dict[str, Any] = field(default_factory=dict)
+    first: Position  # the row that starts it: 项目名称
+    data: dict[str, Any] = field(default_factory=dict)  # as a source's front matter would hold it
     goal: str = ""
     outcome: str = ""
-    origins: dict[RawPath, tuple[int, int]] = field(default_factory=dict)  # raw path → (row, col) in the .docx
+    origins: SourceMap = field(default_factory=lambda: SourceMap(text_lines=False))  # raw path → table, row, column
     warnings: list[Diagnostic] = field(default_factory=list)  # what reading the document changed or skipped
+    name: str = ""  # how reports name it: 报送.docx#表2 (the table it starts in)
 
     @property
     def project(self) -> str:
@@ -472,6 +416,16 @@ class ImportedForm:
 
         note = f"由 perfdoc import 自 {self.source} 第 {self.index} 张表导入" if comment else ""
         return source_text(self.data, self.goal, self.outcome, note)
+
+    def raw_document(self) -> RawDocument:
+        """The form as the raw tree a Markdown source of it would load into, without writing that source:
+        every scalar a string (NFC), the two texts as body sections, positions in the .docx."""
+        sections = []
+        for index, (kind, text) in enumerate((("goal", self.goal), ("outcome", self.outcome))):
+            body = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+            sections.append(Section(SECTION_HEADINGS[kind], body, line=0, index=index))
+        self.origins.fallback = self.first
+        return RawDocument(self.source, _as_raw(self.data), sections, self.origins)
 
 
 class _FormReader:
@@ -490,7 +444,8 @@ class _FormReader:
         self.state = "head"
 
     def origin(self, path: RawPath, row: Row, col: int | None) -> None:
-        self.form.origins[path] = (row.number, col or 1)
+        at = Position(row.number, col or 1, row.table)
+        self.form.origins.value_pos[path] = self.form.origins.key_pos[path] = at
 
     def value_after(self, row: Row, label_cell: Cell) -> Cell | None:
         later = [c for c in row.cells if c.col > label_cell.col]
@@ -498,19 +453,16 @@ class _FormReader:
 
     def take_head(self, row: Row) -> None:
         """项目名称 / 主管部门 / 实施单位, and the 金额单位 of the 项目资金 label."""
-        for key, labels in (
-            ("项目名称", {"项目名称"}),
-            ("主管部门", {"主管部门", "预算主管部门", "主管单位"}),
-            ("实施单位", {"实施单位", "项目实施单位", "执行单位"}),
-        ):
+        for name, words in HEAD_WORDS.items():
+            key = _LABEL[name]
             for cell in row.cells:
-                if cell.label in labels:
+                if cell.label and words.match(cell.label):
                     value = self.value_after(row, cell)
-                    if value is not None and value.label not in HEAD_LABELS and not _is_column_label(value.label):
+                    if value is not None and not _is_head_label(value.label) and not _is_column_label(value.label):
                         self.data[key] = " ".join(value.text.split())
                         self.origin((key,), row, value.col)
         for cell in row.cells:
-            if "项目资金" in cell.label or "资金情况" in cell.label:
+            if FUNDS_BLOCK.match(cell.label):
                 self.money_unit = "万元" if "万元" in cell.label else "元" if "元" in cell.label else self.money_unit
 
     def feed(self, row: Row) -> bool:
@@ -533,12 +485,12 @@ class _FormReader:
             return True
         if self.state == "indicators" and self.ind_cols and self.extend_indicator_header(row):
             return True
-        goal_cell, outcome_cell = row_has(row, GOAL_LABELS), row_has(row, OUTCOME_LABELS)
+        goal_cell, outcome_cell = row_has(row, SECTION_WORDS["goal"]), row_has(row, SECTION_WORDS["outcome"])
         if goal_cell or outcome_cell:
             self.goal_cols = (goal_cell.col if goal_cell else None, outcome_cell.col if outcome_cell else None)
             self.state = "goal"
             return True
-        total_cell = row_has(row, TOTAL_LABELS)
+        total_cell = row_has(row, TOTAL_WORDS)
         if total_cell and self.state == "indicators":
             self.take_total(row, total_cell)
             return False
@@ -555,7 +507,7 @@ class _FormReader:
         return True
 
     def extend_indicator_header(self, row: Row) -> bool:
-        sub = match_columns(row, INDICATOR_COLUMNS)
+        sub = match_columns(row, INDICATOR_COLUMN_WORDS)
         if sub and not ({"name"} & set(sub)) and ({"nature", "unit", "target"} & set(sub)):
             assert self.ind_cols is not None
             self.ind_cols.update(sub)
@@ -564,7 +516,7 @@ class _FormReader:
 
     def take_fund_row(self, row: Row, kind: str) -> None:
         assert self.fund_cols is not None
-        label = FUND_ROW_LABELS[kind]
+        label = FUNDING_ROW_KEYS[kind]
         values: dict[str, Any] = {}
         for name, column in (("initial_budget", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数")):
             col = self.fund_cols.get(name)
@@ -585,9 +537,10 @@ class _FormReader:
     def take_goal_texts(self, row: Row) -> None:
         assert self.goal_cols is not None
         goal_col, outcome_col = self.goal_cols
-        for col, attr in ((goal_col, "goal"), (outcome_col, "outcome")):
+        for index, (col, attr) in enumerate(((goal_col, "goal"), (outcome_col, "outcome"))):
             if col is not None and col in row.grid and row.grid[col].markdown and not getattr(self.form, attr):
                 setattr(self.form, attr, row.grid[col].markdown)
+                self.form.origins.sections[index] = Position(row.number, col, row.table)
         self.goal_cols = None  # the texts are one row
 
     def take_indicator(self, row: Row) -> None:
@@ -649,7 +602,7 @@ class _FormReader:
         if self.money_unit == "万元":
             data["金额单位"] = "万元"
         if self.funds:
-            funds = {label: self.funds.get(label, {}) for label in FUND_ROW_LABELS.values()}
+            funds = {label: self.funds.get(label, {}) for label in FUNDING_ROW_KEYS.values()}
             for key in ("分值", "执行率", "得分"):
                 if key in self.funds:
                     funds[key] = self.funds[key]
@@ -660,6 +613,18 @@ class _FormReader:
             if key in self.data:
                 data[key] = self.data[key]
         return data
+
+
+def _as_raw(value: Any) -> Any:
+    """Imported data → a loader's raw tree: mappings and lists kept, every scalar a string in NFC."""
+    if isinstance(value, dict):
+        return {str(k): _as_raw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_raw(v) for v in value]
+    if value is None:
+        return None
+    text = format(value, "f") if isinstance(value, Decimal) else str(value)
+    return unicodedata.normalize("NFC", text)
 
 
 def amount_of(text: str) -> Decimal | None:
@@ -724,7 +689,7 @@ def import_document(doc: Any, display: str) -> list[ImportedForm]:
         if starts:
             if reader is not None:
                 forms.append(_finish(reader))
-            reader = _FormReader(ImportedForm(display, len(forms) + 1, row.number), year)
+            reader = _FormReader(ImportedForm(display, len(forms) + 1, Position(row.number, 1, row.table)), year)
         elif reader is None:
             m = YEAR.search(unicodedata.normalize("NFKC", " ".join(c.text for c in row.cells)))
             if m:
@@ -745,8 +710,12 @@ def import_document(doc: Any, display: str) -> list[ImportedForm]:
             "文档中没有找到自评表：需要“项目名称”后写有项目、并有绩效指标或项目资金的表格"
             "（汇总表、项目清单等不是自评表）",
         )
+    tables = [f.first.table for f in forms]
     for form in forms:
         form.warnings = list(warnings)
+        # Named by the table a form starts in; by its row too when one table holds several forms.
+        shared = tables.count(form.first.table) > 1
+        form.name = f"{display}#表{form.first.table}" + (f"行{form.first.line}" if shared else "")
     return forms
 
 

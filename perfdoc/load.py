@@ -1,44 +1,23 @@
 """Pipeline stage 1 — load: bytes on disk → a raw tree of YAML data and Markdown sections, with positions.
 
-Scalars stay strings here: the schema (``perfdoc.schema``) decides what a value means, so YAML 1.1's
-surprises (``no`` → False, ``1:30`` → 90, ``.nan``) never reach a figure. Nothing from YAML is executed:
-only the node graph is composed, tags other than YAML's own and aliases are refused, duplicate keys are
-errors.
+The loader knows nothing of the form: the caller may pass the keys it knows (``known_keys``) for the hint on
+a key typed with a full-width colon. Scalars stay strings here: the parser (``perfdoc.parse``) decides what a
+value means, so YAML 1.1's surprises (``no`` → False, ``1:30`` → 90, ``.nan``) never reach a figure. Nothing
+from YAML is executed: only the node graph is composed, tags other than YAML's own and aliases are refused,
+duplicate keys are errors.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostic, Position, SourceError
+from .diagnostics import Diagnostic, SourceError
+from .source import Position, RawDocument, RawPath, Section, SourceMap, format_raw_path
 
 MAX_FILE_BYTES = 1024 * 1024  # a real form is ~30 KB; a 1 MB source is a mistake, not an assessment
 MAX_DEPTH = 16  # the deepest legitimate path is 绩效指标 → 一级 → 二级 → list → item → field (6)
-
-RawPath = tuple[str | int, ...]
-
-
-@dataclass
-class Section:
-    """A level-2 Markdown section of the body (## 预算目标, ## 实际完成情况)."""
-
-    title: str
-    text: str  # Markdown source of the section, without its heading
-    line: int  # line of the heading, 1-based in the file
-
-
-@dataclass
-class RawDocument:
-    path: str
-    data: object  # dict / list / str / None, as written
-    value_pos: dict[RawPath, Position] = field(default_factory=dict)
-    key_pos: dict[RawPath, Position] = field(default_factory=dict)
-    sections: list[Section] = field(default_factory=list)
-    body_line: int = 1  # first line of the body
-    front_matter_line: int = 1  # the opening ---
 
 
 # Characters no form text holds: controls, line/paragraph separators and Unicode noncharacters. The importer
@@ -119,7 +98,7 @@ def read_bounded(path: Path, limit: int) -> bytes:
         os.close(fd)
 
 
-def read_file(path: Path, display: str | None = None) -> RawDocument:
+def read_file(path: Path, display: str | None = None, known_keys: frozenset[str] = frozenset()) -> RawDocument:
     shown = display or str(path)
     try:
         raw = read_bounded(path, MAX_FILE_BYTES)
@@ -127,10 +106,10 @@ def read_file(path: Path, display: str | None = None) -> RawDocument:
         raise _err(shown, "PD110", "不是普通文件（设备、管道或目录），只读取 .md 源文件") from None
     except OSError as exc:
         raise _err(shown, "PD110", f"无法读取文件：{exc.strerror or exc}") from None
-    return parse_text(shown, decode(shown, raw))
+    return parse_text(shown, decode(shown, raw), known_keys)
 
 
-def parse_text(path: str, text: str) -> RawDocument:
+def parse_text(path: str, text: str, known_keys: frozenset[str] = frozenset()) -> RawDocument:
     """Split front matter from body, compose the YAML, collect the body's sections."""
     lines = text.split("\n")
     first = next((i for i, ln in enumerate(lines) if ln.strip()), None)
@@ -141,14 +120,15 @@ def parse_text(path: str, text: str) -> RawDocument:
         raise _err(path, "PD102", "前置数据没有结束行 ---", first + 1, 1)
     yaml_text = "\n".join(lines[first + 1 : close]) + "\n"
     offset = first + 1  # YAML line 0 is file line offset+1
-    _check_colons(path, lines[first + 1 : close], offset)
+    _check_colons(path, lines[first + 1 : close], offset, known_keys)
     controls = _control_positions(yaml_text, offset)
     clean_yaml = CONTROL.sub("\ufffd", yaml_text)  # let YAML parse; report each control char by field
-    doc = RawDocument(path=path, data=None, front_matter_line=first + 1, body_line=close + 2)
+    doc = RawDocument(path=path, data=None, source_map=SourceMap(fallback=Position(first + 2, 1)))
     doc.data = _compose(path, clean_yaml, offset, doc, controls)
     body = "\n".join(lines[close + 1 :])
     _check_body_controls(path, body, close + 1)
     doc.sections = split_sections(body, close + 1)
+    doc.source_map.sections = {s.index: Position(s.line, 1) for s in doc.sections}
     return doc
 
 
@@ -158,10 +138,7 @@ _KEY_FULLWIDTH = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#]*?)(�
 _KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#\s]*?):(?=[^\s/])")
 
 
-def _check_colons(path: str, lines: list[str], offset: int) -> None:
-    from .schema import known_keys
-
-    keys = known_keys()
+def _check_colons(path: str, lines: list[str], offset: int, keys: frozenset[str]) -> None:
     for i, line in enumerate(lines):
         _check_odd_spaces(path, line, offset + i + 1)
         m = _KEY_FULLWIDTH.match(line)
@@ -305,7 +282,7 @@ class _Walker:
         import yaml
 
         start = self.pos(node.start_mark)  # type: ignore[attr-defined]
-        self.doc.value_pos[raw_path] = start
+        self.doc.source_map.value_pos[raw_path] = start
         if id(node) in self.seen:
             self.error("PD109", "不支持 YAML 锚点与别名（& 与 *），请直接写出内容", start, raw_path)
             return None
@@ -333,13 +310,15 @@ class _Walker:
                 continue
             child_path = (*raw_path, key)
             if key in result:
-                first = self.doc.key_pos[child_path]
+                first = self.doc.source_map.key_pos[child_path]
                 self.error("PD103", f"字段「{key}」重复（第一次出现在第 {first.line} 行）", kpos, child_path)
                 continue
-            self.doc.key_pos[child_path] = kpos
+            self.doc.source_map.key_pos[child_path] = kpos
             result[key] = self.walk(value_node, child_path, depth + 1)
             if isinstance(result[key], (dict, list)):
-                self.doc.value_pos[child_path] = kpos  # a block points at its key's line, not its first child
+                self.doc.source_map.value_pos[child_path] = (
+                    kpos  # a block points at its key's line, not its first child
+                )
         return result
 
     def scalar(self, node: object, raw_path: RawPath, start: Position) -> str | None:
@@ -356,13 +335,6 @@ class _Walker:
             self.error("PD107", f"含有控制字符 {control_name(bad.group())}，请删除", start, raw_path)
             return None
         return unicodedata.normalize("NFC", value)
-
-
-def format_raw_path(raw_path: RawPath) -> str:
-    out = ""
-    for part in raw_path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
 
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -382,15 +354,22 @@ def split_sections(body: str, line_offset: int) -> list[Section]:
         m = None if in_fence or fence else _HEADING.match(ln)
         if m and len(m.group(1)) <= 2:
             if current is not None:
-                current.text = "\n".join(buf).strip("\n")
+                _finish(current, buf)
                 sections.append(current)
-            current, buf = Section(title=m.group(2).strip(), text="", line=line_offset + i + 1), []
+            current = Section(title=m.group(2).strip(), text="", line=line_offset + i + 1, index=len(sections))
+            buf = []
         elif current is not None:
             buf.append(ln)
         elif ln.strip():
             # Text before the first heading belongs to no section; keep it so the schema can warn.
-            current, buf = Section(title="", text="", line=line_offset + i + 1), [ln]
+            current, buf = Section(title="", text="", line=line_offset + i + 1, index=0, offset=0), [ln]
     if current is not None:
-        current.text = "\n".join(buf).strip("\n")
+        _finish(current, buf)
         sections.append(current)
     return sections
+
+
+def _finish(section: Section, lines: list[str]) -> None:
+    lead = next((n for n, ln in enumerate(lines) if ln), len(lines))
+    section.text = "\n".join(lines).strip("\n")
+    section.offset += lead

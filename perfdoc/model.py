@@ -1,7 +1,8 @@
 """The domain objects: an assessment (绩效自评表) and its parts, with the Chinese label beside each field.
 
-Plain data. Each object remembers where it was written (``raw_path``) and the key spelling the author
-used for each field (``keys``), so any later stage can point a diagnostic at ``file:line:col``.
+Plain data, exactly what the author wrote: no configured default and no computed figure is stored here
+(those live in ``scoring.Result``). Each object remembers where it was written (``raw_path``) and the key
+spelling the author used for each field (``keys``), so a diagnostic can name its logical place.
 """
 
 from __future__ import annotations
@@ -9,23 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .load import RawPath, Section
-
-PLAN = "plan"  # 绩效目标: budget time, targets and weights only
-ASSESSMENT = "assessment"  # 绩效自评: after the year, with actuals and scores
-STAGE_LABELS = {PLAN: "绩效目标", ASSESSMENT: "绩效自评"}
-
-ACHIEVED = "达成"
-PARTIAL = "部分达成"
-MISSED = "未达成"
-BAND_LABELS = {
-    ACHIEVED: "达成年度指标",
-    PARTIAL: "部分达成年度指标并具有一定效果",
-    MISSED: "未达成年度指标且效果较差",
-}
-
-POSITIVE = "正向"
-REVERSE = "反向"
+from .source import RawPath, Section
+from .vocabulary import ASSESSMENT, FUNDING_ROWS, STAGE_LABELS
 
 
 @dataclass
@@ -42,25 +28,22 @@ class FundingRow(Located):
     initial_budget: Decimal | None = None  # 年初预算数
     budget: Decimal | None = None  # 全年预算数
     executed: Decimal | None = None  # 全年执行数
-    derived: set[str] = field(default_factory=set)  # columns computed from the 其中 rows, not typed
 
     def amount(self, column: str) -> Decimal | None:
         return getattr(self, column)  # type: ignore[no-any-return]
 
 
-FUNDING_COLUMNS = {"initial_budget": "年初预算数", "budget": "全年预算数", "executed": "全年执行数"}
-FUNDING_ROWS = {
-    "total": "年度资金总额",
-    "appropriation": "其中：当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-}
+def funding_rows() -> dict[str, FundingRow]:
+    """The four rows of 项目资金, empty: a form prints them whether or not the author filled them."""
+    return {
+        name: FundingRow(name=name, label=label, field_path=f"funds.{name}") for name, label in FUNDING_ROWS.items()
+    }
 
 
 @dataclass
 class Funds(Located):
-    rows: dict[str, FundingRow] = field(default_factory=dict)  # 项目资金, keyed as FUNDING_ROWS
-    weight: Decimal | None = None  # 分值 of the execution row
+    rows: dict[str, FundingRow] = field(default_factory=lambda: funding_rows())
+    weight: Decimal | None = None  # 分值 of the execution row, as typed (the configured one applies when absent)
     execution_rate: Decimal | None = None  # 执行率 as typed (percent), checked against the computed one
     score: Decimal | None = None  # 得分 as typed, checked
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .config import Config
-from .model import ACHIEVED, ASSESSMENT, MISSED, PARTIAL, REVERSE, Assessment, Indicator
+from .model import Assessment, FundingRow, Indicator
 from .numbers import HUNDRED, ZERO, round2
 from .quantity import (
     ACHIEVED_WORDS,
@@ -25,6 +25,7 @@ from .quantity import (
     parse_quantity,
     units_agree,
 )
+from .vocabulary import ACHIEVED, ASSESSMENT, FUNDING_COLUMNS, MISSED, PARTIAL, REVERSE
 
 QUANTITATIVE = "定量"
 QUALITATIVE = "定性"
@@ -60,7 +61,12 @@ class IndicatorResult:
 
 @dataclass
 class Result:
+    """Everything computed from a form as written; the form itself is left as the author wrote it."""
+
     assessment: Assessment
+    execution_weight: Decimal = ZERO  # 分值 of the execution row: as typed, else the configured one
+    totals: dict[str, Decimal | None] = field(default_factory=dict)  # 年度资金总额 by column, as the form shows it
+    derived: frozenset[str] = frozenset()  # the columns of totals summed from the 其中 rows, not typed
     execution_ratio: Decimal | None = None  # exact 全年执行数 / 全年预算数
     execution_rate: Decimal | None = None  # percent, 2 places: 99.94
     execution_score: Decimal | None = None  # 2 places: 9.99
@@ -71,26 +77,34 @@ class Result:
     @property
     def weight_sum(self) -> Decimal:
         weights = [r.indicator.weight for r in self.indicators if r.indicator.weight is not None]
-        return sum(weights, ZERO) + (self.assessment.funds.weight or ZERO)
+        return sum(weights, ZERO) + self.execution_weight
+
+    def amount(self, row: FundingRow, column: str) -> Decimal | None:
+        """A funding cell as the form shows it: the 年度资金总额 row with its summed columns."""
+        return self.totals.get(column) if row.name == "total" else row.amount(column)
 
 
-def derive_funding_totals(a: Assessment) -> None:
-    """An empty 年度资金总额 cell is the sum of its 其中 rows (when any of them is filled)."""
-    total = a.funds.total
-    for column in ("initial_budget", "budget", "executed"):
-        parts = [row.amount(column) for row in a.funds.parts]
-        if total.amount(column) is None and any(p is not None for p in parts):
-            setattr(total, column, sum((p for p in parts if p is not None), ZERO))
-            total.derived.add(column)
+def funding_totals(a: Assessment) -> tuple[dict[str, Decimal | None], frozenset[str]]:
+    """年度资金总额 by column; an empty cell is the sum of its 其中 rows (when any of them is filled)."""
+    totals: dict[str, Decimal | None] = {}
+    derived = set()
+    for column in FUNDING_COLUMNS:
+        typed = a.funds.total.amount(column)
+        parts = [p for p in (row.amount(column) for row in a.funds.parts) if p is not None]
+        if typed is None and parts:
+            typed = sum(parts, ZERO)
+            derived.add(column)
+        totals[column] = typed
+    return totals, frozenset(derived)
 
 
-def execution(a: Assessment) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
+def execution(
+    budget: Decimal | None, executed: Decimal | None, weight: Decimal
+) -> tuple[Decimal | None, Decimal | None, Decimal | None]:
     """(exact ratio, rate in percent to 2 places, score to 2 places); None where 全年预算数 is 0 or missing."""
-    budget, executed = a.funds.total.budget, a.funds.total.executed
     if budget is None or budget == 0 or executed is None:
         return None, None, None
     ratio = executed / budget
-    weight = a.funds.weight if a.funds.weight is not None else ZERO
     return ratio, round2(ratio * HUNDRED), round2(min(ratio, Decimal(1)) * weight)
 
 
@@ -175,12 +189,15 @@ def score_indicator(ind: Indicator, stage: str) -> IndicatorResult:
 
 def score(a: Assessment, config: Config) -> Result:
     """Compute everything the form derives from what the author typed."""
-    derive_funding_totals(a)
-    result = Result(assessment=a)
+    weight = a.funds.weight if a.funds.weight is not None else config.execution_weight
+    totals, derived = funding_totals(a)
+    result = Result(assessment=a, execution_weight=weight, totals=totals, derived=derived)
     result.indicators = [score_indicator(ind, a.stage) for ind in a.indicators]
     if a.stage != ASSESSMENT:
         return result
-    result.execution_ratio, result.execution_rate, result.execution_score = execution(a)
+    result.execution_ratio, result.execution_rate, result.execution_score = execution(
+        totals["budget"], totals["executed"], weight
+    )
     parts = [result.execution_score, *(r.score for r in result.indicators)]
     if result.indicators and all(p is not None for p in parts):
         result.total_score = round2(sum((p for p in parts if p is not None), ZERO))

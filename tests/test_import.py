@@ -16,8 +16,8 @@ from perfdoc.check import check_paths
 from perfdoc.config import Config
 from perfdoc.importer import import_docx
 from perfdoc.load import parse_text
+from perfdoc.parse import parse_assessment
 from perfdoc.render.markdown import plain_text
-from perfdoc.schema import parse_assessment
 from perfdoc.scoring import score
 
 from .conftest import CONTENT
@@ -105,13 +105,13 @@ def test_two_forms_in_one_file_and_a_wrong_total(run_cli):
     res = run_cli("check", FIXTURES / "two-forms.docx", "--format", "json")
     assert res.code == 1
     files = res.json()["files"]
-    assert [f["path"].rsplit("/", 1)[-1] for f in files] == ["two-forms.docx#1", "two-forms.docx#2"]
+    assert [f["path"].rsplit("/", 1)[-1] for f in files] == ["two-forms.docx#表1", "two-forms.docx#表2"]
     assert files[0]["total_score"] == "91.50" and files[0]["diagnostics"] == []
     [wrong] = [d for d in files[1]["diagnostics"] if d["code"] == "PD306"]
     assert "填写的总分 100 与计算结果 92.50 不符" in wrong["message"]
-    assert wrong["line"] == 30  # the 总分 row of the second form: 15 rows per form
+    assert (wrong["table"], wrong["line"]) == (2, 15)  # the 总分 row, the last of the second table
     text = run_cli("check", FIXTURES / "two-forms.docx").out
-    assert "two-forms.docx#2:30:8: error PD306 total_score:" in text.replace("\\", "/")
+    assert "two-forms.docx#表2:15:8: error PD306 total_score:" in text.replace("\\", "/")
 
 
 def test_diagnostics_name_the_indicator_row(run_cli, tmp_path):
@@ -121,7 +121,8 @@ def test_diagnostics_name_the_indicator_row(run_cli, tmp_path):
     doc.save(str(tmp_path / "x.docx"))
     res = run_cli("check", tmp_path / "x.docx", "--format", "json").json()
     [d] = [d for d in res["files"][0]["diagnostics"] if d["code"] == "PD402"]
-    assert "平台运行时间" in d["message"] and d["line"] == 13  # 9 rows in table 1, then row 4 of table 2
+    # table 2, row 4 (as Word counts), the 得分 column: where a person edits the form
+    assert "平台运行时间" in d["message"] and (d["table"], d["line"]) == (2, 4)
 
 
 def seed_markdown(path: Path) -> str:
@@ -202,7 +203,7 @@ def test_import_command_writes_sources_and_prints_each_form(run_cli, tmp_path):
     lines = res.out.strip().splitlines()
     assert len(lines) == 3
     assert (
-        "two-forms.docx#2: 老旧小区加装电梯补助 总分 100（按规则计算为 92.50，请运行 perfdoc check 查看）" in lines[1]
+        "two-forms.docx#表2: 老旧小区加装电梯补助 总分 100（按规则计算为 92.50，请运行 perfdoc check 查看）" in lines[1]
     )
     assert (tmp_path / "2023" / "社区养老服务补贴.md").is_file()
     assert (tmp_path / "2022" / "职业技能提升培训.md").is_file()
@@ -293,7 +294,8 @@ def test_label_normalisation(label, normalised):
 
 
 def test_columns_found_by_label_whatever_the_order():
-    from perfdoc.importer import INDICATOR_COLUMNS, Cell, Row, match_columns, norm
+    from perfdoc.importer import Cell, Row, match_columns, norm
+    from perfdoc.vocabulary import INDICATOR_COLUMN_WORDS as INDICATOR_COLUMNS
 
     labels = [
         "绩效指标",
@@ -327,4 +329,4 @@ def test_folders_give_markdown_and_named_docx_are_read(run_cli, tmp_path):
     res = run_cli("check", folder, "--format", "json")
     assert res.code == 1 and "1 个 .docx 未检查" in res.err  # no source found, and the .docx is mentioned
     res = run_cli("check", folder / "a.docx", folder / "~$a.docx", "--format", "json")
-    assert [Path(f["path"]).name for f in res.json()["files"]] == ["a.docx#1", "a.docx#2"]
+    assert [Path(f["path"]).name for f in res.json()["files"]] == ["a.docx#表1", "a.docx#表2"]

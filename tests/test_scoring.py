@@ -7,8 +7,9 @@ from decimal import Decimal as D
 import pytest
 
 from perfdoc.config import Config
-from perfdoc.model import ACHIEVED, ASSESSMENT, MISSED, PARTIAL, Assessment, FundingRow, Funds, Indicator
+from perfdoc.model import Assessment, FundingRow, Funds, Indicator
 from perfdoc.scoring import execution, execution_score_from_rate, infer_band, score, score_indicator
+from perfdoc.vocabulary import ACHIEVED, ASSESSMENT, MISSED, PARTIAL
 
 
 def funds(budget: str, executed: str, weight: str = "10") -> Funds:
@@ -25,25 +26,32 @@ def ind(target: str, actual: str | None, weight: str = "10", **kw) -> Indicator:
 
 
 def test_execution_rate_uses_full_year_budget_seed_form_1():
-    a = Assessment(funds=funds("7300000.00", "7295544.00"))
+    a = Assessment(funds=funds("7300000.00", "7295544.00"), stage=ASSESSMENT)
     a.funds.total.initial_budget = D("7500000.00")  # never the denominator
-    _ratio, rate, sc = execution(a)
-    assert rate == D("99.94") and sc == D("9.99")
+    res = score(a, Config())
+    assert res.execution_rate == D("99.94") and res.execution_score == D("9.99")
 
 
 def test_execution_score_capped_at_100_percent():
-    a = Assessment(funds=funds("100", "120"))
-    assert execution(a)[1:] == (D("120.00"), D("10.00"))
+    assert execution(D(100), D(120), D(10))[1:] == (D("120.00"), D("10.00"))
 
 
 def test_execution_with_weight_20_and_decimal_amounts():
-    a = Assessment(funds=funds("1234.5678", "1000.0000", weight="20"))
-    _ratio, rate, sc = execution(a)
+    _ratio, rate, sc = execution(D("1234.5678"), D("1000.0000"), D(20))
     assert rate == D("81.00") and sc == D("16.20")
 
 
 def test_execution_zero_budget_is_not_computed():
-    assert execution(Assessment(funds=funds("0", "0"))) == (None, None, None)
+    assert execution(D(0), D(0), D(10)) == (None, None, None)
+
+
+def test_execution_weight_comes_from_the_configuration_when_not_typed():
+    """The model keeps what the author wrote: an untyped 分值 stays None, the configured one scores."""
+    a = Assessment(funds=funds("100", "90"), stage=ASSESSMENT)
+    a.funds.weight = None
+    res = score(a, Config(execution_weight=D(20)))
+    assert a.funds.weight is None
+    assert res.execution_weight == D(20) and res.execution_score == D("18.00")
 
 
 def test_score_from_printed_rate_is_accepted_as_alternative():
@@ -153,7 +161,8 @@ def test_derived_total_row_from_parts():
     a.funds.rows["appropriation"].executed = D("450")
     a.indicators = [ind("=1", "1", "90")]
     res = score(a, Config())
-    assert a.funds.total.budget == D("500") and "budget" in a.funds.total.derived
+    assert res.totals["budget"] == D("500") and "budget" in res.derived
+    assert a.funds.total.budget is None  # scoring never writes into what the author typed
     assert res.execution_rate == D("90.00") and res.total_score == D("99.00")
 
 

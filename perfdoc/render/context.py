@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config
-from ..model import FUNDING_COLUMNS, Assessment
+from ..model import Assessment
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..scoring import Result
+from ..vocabulary import FUNDING_COLUMNS
 
 NO_DEVIATION = "无偏差"
 
@@ -71,16 +72,16 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
     a: Assessment = result.assessment
     places = config.places(a.money_unit)
     funds: dict[str, Any] = {
-        name: {column: fmt_amount(row.amount(column), places) for column in FUNDING_COLUMNS}
+        name: {column: fmt_amount(result.amount(row, column), places) for column in FUNDING_COLUMNS}
         for name, row in a.funds.rows.items()
     }
-    funds["weight"] = fmt_score(a.funds.weight)
+    funds["weight"] = fmt_score(result.execution_weight)
     # Computed figures; the typed ones only where nothing could be computed (a draft of a form with errors).
     funds["execution_rate"] = fmt_rate(_first(result.execution_rate, a.funds.execution_rate))
     funds["execution_score"] = fmt_score(_first(result.execution_score, a.funds.score))
     total = _first(result.total_score, a.total_score)
     weights = [i.weight for i in a.indicators if i.weight is not None]
-    total_weight = sum(weights, a.funds.weight or 0)
+    total_weight = sum(weights, result.execution_weight)
     return {
         "year": a.year,
         "project": a.project,

@@ -1,4 +1,4 @@
-"""What every validation rule is given, and how it reports."""
+"""What every validation rule is given, how it reports, and how it is declared: once, with its code."""
 
 from __future__ import annotations
 
@@ -7,30 +7,39 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..config import Config
-from ..diagnostics import CATALOGUE, Diagnostic, Position
-from ..load import RawDocument
-from ..model import ASSESSMENT, PLAN, Assessment, Located
+from ..diagnostics import Code, Diagnostic, Severity, register
+from ..model import Assessment, Located
 from ..numbers import fmt_amount, fmt_score, round2
-from ..schema import position_of
 from ..scoring import Result
+from ..source import Locus, Section
+from ..vocabulary import ASSESSMENT, PLAN
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
 @dataclass
 class RuleContext:
+    """A form as written (``assessment``), what was computed from it (``result``), and the project's settings.
+
+    Rules never see the file: they name a field of the model or a line of a body section, and the reader's
+    source map places it when the diagnostic is shown.
+    """
+
     assessment: Assessment
     result: Result
     config: Config
-    raw: RawDocument
-
-    def at(self, node: Located, name: str | None = None) -> Position:
-        """Where a field of a node was written; the node itself when the field was not written."""
-        if name is not None and name in node.keys:
-            return position_of(self.raw, (*node.raw_path, node.keys[name]))
-        return position_of(self.raw, node.raw_path)
 
     def diag(self, code: str, message: str, node: Located, name: str | None = None) -> Diagnostic:
+        """A finding on a field of a node (its value as written), or on the node when the field was not written."""
         fld = f"{node.field_path}.{name}" if name and node.field_path else (name or node.field_path)
-        return Diagnostic.make(code, message, fld, self.at(node, name)).with_path(self.raw.path)
+        written = name is not None and name in node.keys
+        raw_path = (*node.raw_path, node.keys[name]) if written and name is not None else node.raw_path
+        return Diagnostic.make(code, message, fld, locus=Locus(raw_path)).with_path(self.assessment.path)
+
+    def in_body(self, code: str, message: str, section: Section, line: int = 0, column: int = 1) -> Diagnostic:
+        """A finding in a body section: at its heading (line 0) or at a line below it."""
+        locus = Locus(section.raw_path, line=line, column=column)
+        return Diagnostic.make(code, message, "body", locus=locus).with_path(self.assessment.path)
 
     def amount(self, value: Decimal | None) -> str:
         return fmt_amount(value, self.config.places(self.assessment.money_unit))
@@ -49,6 +58,7 @@ RuleFunc = Callable[[RuleContext], Iterator[Diagnostic]]
 @dataclass(frozen=True)
 class Rule:
     code: str
+    info: Code  # severity, title and rule text, as declared
     func: RuleFunc
     stages: tuple[str, ...]
 
@@ -65,13 +75,21 @@ class Rule:
             yield from self.func(ctx)
 
 
-def rule(code: str, stages: tuple[str, ...] = (PLAN, ASSESSMENT)) -> Callable[[RuleFunc], Rule]:
-    """Mark a function as the check for one catalogue code; the registry in __init__ lists them."""
-    if code not in CATALOGUE:
-        raise KeyError(code)
+def rule(
+    code: str, severity: Severity, title: str, stages: tuple[str, ...] = (PLAN, ASSESSMENT)
+) -> Callable[[RuleFunc], Rule]:
+    """Declare a validation rule: its stable code, default severity and Chinese title here, and its rule in
+    Chinese as the first paragraph of the function's docstring (shown by `perfdoc rules` and in docs/rules.md;
+    later paragraphs are notes for maintainers). The catalogue of codes is derived from these declarations."""
 
     def wrap(func: RuleFunc) -> Rule:
-        return Rule(code=code, func=func, stages=stages)
+        doc = (func.__doc__ or "").strip()
+        if not doc:
+            raise ValueError(f"rule {code} ({func.__name__}) has no docstring")
+        summary = " ".join(doc.split("\n\n", 1)[0].split()).rstrip("。")
+        info = Code(code, severity, title, summary)
+        register(info)
+        return Rule(code=code, info=info, func=func, stages=stages)
 
     return wrap
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic
-from ..model import ACHIEVED, BAND_LABELS
 from ..numbers import ZERO, round2
 from ..scoring import BANDS, QUALITATIVE, QUANTITATIVE, IndicatorResult
-from .base import ASSESSMENT_ONLY, RuleContext, rule
+from ..vocabulary import ACHIEVED, BAND_LABELS
+from .base import ASSESSMENT_ONLY, E, N, RuleContext, W, rule
 
 
 def _typed(ctx: RuleContext) -> Iterator[IndicatorResult]:
@@ -18,9 +18,11 @@ def _typed(ctx: RuleContext) -> Iterator[IndicatorResult]:
             yield r
 
 
-@rule("PD401", ASSESSMENT_ONLY)
+@rule("PD401", E, "得分超出 0 至分值的范围", ASSESSMENT_ONLY)
 def score_within_weight(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """0 ≤ 得分 ≤ 分值 for each indicator."""
+    """每个三级指标的得分在 0 与其分值之间。
+
+    0 ≤ 得分 ≤ 分值 for each indicator."""
     for r in _typed(ctx):
         ind = r.indicator
         if not ZERO <= ind.score <= ind.weight:  # type: ignore[operator]
@@ -32,9 +34,11 @@ def score_within_weight(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD402", ASSESSMENT_ONLY)
+@rule("PD402", E, "扣分但未填写偏差原因分析及改进措施", ASSESSMENT_ONLY)
 def deduction_has_reason(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Every indicator with 得分 < 分值 needs a 偏差原因分析及改进措施 text."""
+    """得分低于分值的指标，须写明偏差原因分析及改进措施。
+
+    Every indicator with 得分 < 分值 needs a 偏差原因分析及改进措施 text."""
     for r in ctx.result.indicators:
         ind = r.indicator
         if r.score is not None and ind.weight is not None and r.score < ind.weight and not ind.deviation_reason:
@@ -47,9 +51,11 @@ def deduction_has_reason(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD403", ASSESSMENT_ONLY)
+@rule("PD403", E, "定量指标未完成却得满分", ASSESSMENT_ONLY)
 def no_full_marks_on_missed_target(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A quantitative target that was missed cannot get the full 分值."""
+    """定量指标的实际完成值未达到年度指标值时，不能得满分。
+
+    A quantitative target that was missed cannot get the full 分值."""
     for r in _typed(ctx):
         ind = r.indicator
         if r.kind == QUANTITATIVE and r.achieved is False and ind.score == ind.weight:
@@ -62,9 +68,11 @@ def no_full_marks_on_missed_target(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD404", ASSESSMENT_ONLY)
+@rule("PD404", E, "得分高于评分规则允许的分数", ASSESSMENT_ONLY)
 def score_not_above_rule(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A typed 得分 may be lower than the rule score (a self-assessment may deduct more), never higher.
+    """定量指标按完成比例计分（正向：实际 ÷ 指标值；反向：超出部分按比例扣分），填写的得分不能高于规则得分。
+
+    A typed 得分 may be lower than the rule score (a self-assessment may deduct more), never higher.
 
     Positive: actual ≥ target → 分值, else actual / target × 分值. Reverse: actual ≤ target → 分值,
     else (1 − (actual − target) / target) × 分值, 0 at twice the target.
@@ -97,9 +105,11 @@ def _band_limits(r: IndicatorResult) -> tuple[str, str, str] | None:
     return r.band, f"{round2(low * w)}", f"{round2(high * w)}"
 
 
-@rule("PD405", ASSESSMENT_ONLY)
+@rule("PD405", E, "定性指标得分高于所属档次", ASSESSMENT_ONLY)
 def qualitative_not_above_band(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Qualitative bands: 达成 80 %–100 % of 分值, 部分达成 60 %–80 %, 未达成 0–60 % (lower bounds inclusive)."""
+    """定性指标按档次计分：达成 80%–100%、部分达成 60%–80%、未达成 0–60% 的分值。
+
+    Qualitative bands: 达成 80 %–100 % of 分值, 部分达成 60 %–80 %, 未达成 0–60 % (lower bounds inclusive)."""
     for r in _typed(ctx):
         ind = r.indicator
         if r.kind != QUALITATIVE or r.band is None or r.band == ACHIEVED:
@@ -116,9 +126,11 @@ def qualitative_not_above_band(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD406", ASSESSMENT_ONLY)
+@rule("PD406", W, "定性指标得分低于所属档次", ASSESSMENT_ONLY)
 def qualitative_not_below_band(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A qualitative 得分 below the lower bound of its stated band contradicts the band."""
+    """定性指标的得分低于所注明档次的下限，与档次矛盾。
+
+    A qualitative 得分 below the lower bound of its stated band contradicts the band."""
     for r in _typed(ctx):
         ind = r.indicator
         if r.kind != QUALITATIVE or r.band is None:
@@ -135,9 +147,11 @@ def qualitative_not_below_band(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD407", ASSESSMENT_ONLY)
+@rule("PD407", W, "年度指标值与实际完成值的计量单位不一致，无法按规则计分", ASSESSMENT_ONLY)
 def units_agree(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Target and actual value are compared with their magnifiers (万, 亿) and must share a unit."""
+    """年度指标值与实际完成值按同一计量单位比较（万、亿等数量级会换算）。
+
+    Target and actual value are compared with their magnifiers (万, 亿) and must share a unit."""
     for r in ctx.result.indicators:
         if r.kind == QUANTITATIVE and r.actual is not None and not r.units_agree:
             ind = r.indicator
@@ -150,9 +164,11 @@ def units_agree(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD408", ASSESSMENT_ONLY)
+@rule("PD408", N, "实际完成值远超年度指标值，指标值可能设定偏低", ASSESSMENT_ONLY)
 def target_not_exceeded_far(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """An actual far above a positive target (≥ exceed_ratio × target) suggests the target was set too low."""
+    """实际完成值达到指标值的 exceed_ratio 倍（默认 1.5 倍）及以上时提示，下一年度宜调整指标值。
+
+    An actual far above a positive target (≥ exceed_ratio × target) suggests the target was set too low."""
     limit = ctx.config.exceed_ratio
     for r in ctx.result.indicators:
         if r.kind == QUANTITATIVE and not r.reverse and r.ratio is not None and r.ratio >= limit:
@@ -166,9 +182,11 @@ def target_not_exceeded_far(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD409", ASSESSMENT_ONLY)
+@rule("PD409", W, "定性指标实际完成值与年度指标值不同，且未注明达成情况", ASSESSMENT_ONLY)
 def qualitative_band_stated(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A qualitative actual that differs from its target needs a stated 达成情况 to judge its band."""
+    """定性指标的实际与目标不同时，须注明达成情况（达成 / 部分达成 / 未达成）以核对档次。
+
+    A qualitative actual that differs from its target needs a stated 达成情况 to judge its band."""
     for r in ctx.result.indicators:
         ind = r.indicator
         if r.kind == QUALITATIVE and r.band is None and ind.actual is not None and ind.score is not None:
@@ -181,9 +199,11 @@ def qualitative_band_stated(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-@rule("PD410", ASSESSMENT_ONLY)
+@rule("PD410", E, "无法计算得分，须填写得分", ASSESSMENT_ONLY)
 def score_computable(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Without a typed 得分 the rules must be able to compute one; otherwise the author types it."""
+    """无法按规则算出得分的指标（定性档次内、单位不同、非数量），须由评价人填写得分。
+
+    Without a typed 得分 the rules must be able to compute one; otherwise the author types it."""
     for r in ctx.result.indicators:
         ind = r.indicator
         if r.score is not None or ind.actual is None or ind.weight is None:
@@ -199,9 +219,11 @@ def score_computable(ctx: RuleContext) -> Iterator[Diagnostic]:
         yield ctx.diag("PD410", f"「{ind.name}」无法计算得分：{why}；请填写「得分」", ind, "actual")
 
 
-@rule("PD411", ASSESSMENT_ONLY)
+@rule("PD411", W, "实际完成值无法解析为数量", ASSESSMENT_ONLY)
 def actual_is_quantity(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A quantitative target (=100%, ≥400次) expects an actual value that is a number too."""
+    """定量指标（如 ≥400次）的实际完成值也应是数量。
+
+    A quantitative target (=100%, ≥400次) expects an actual value that is a number too."""
     for r in ctx.result.indicators:
         ind = r.indicator
         if r.kind == QUANTITATIVE and ind.actual is not None and r.actual is None:

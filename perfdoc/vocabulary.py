@@ -1,0 +1,414 @@
+"""The form's vocabulary, in one place: every label, group name, section title and choice word.
+
+The parser reads source keys through it, the importer reads Word forms' cells through it, ``perfdoc new``
+writes its skeleton from it, the JSON Schema and the tables of docs/format.md are generated from it. A word
+added here is understood by all of them; a province's vocabulary is a change of this data, not of code.
+
+Two kinds of words live here: the **source vocabulary** (the keys authors write in YAML: the form's own
+labels plus English names and accepted aliases) and the **printed-form vocabulary** (what the cells of
+published forms say, with the synonyms real forms use, for the importer).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# -- values the model holds ---------------------------------------------------------------------------------
+
+PLAN = "plan"  # 绩效目标: budget time, targets and weights only
+ASSESSMENT = "assessment"  # 绩效自评: after the year, with actuals and scores
+STAGE_LABELS = {PLAN: "绩效目标", ASSESSMENT: "绩效自评"}
+
+ACHIEVED = "达成"
+PARTIAL = "部分达成"
+MISSED = "未达成"
+BAND_LABELS = {
+    ACHIEVED: "达成年度指标",
+    PARTIAL: "部分达成年度指标并具有一定效果",
+    MISSED: "未达成年度指标且效果较差",
+}
+
+POSITIVE = "正向"
+REVERSE = "反向"
+
+GRADE_NAMES = ("优", "良", "中", "差")  # the default grade_bands; a project may configure its own names
+
+# Choice words as authors write them → the value the model holds.
+STAGE_WORDS = {
+    "绩效目标": PLAN,
+    "目标": PLAN,
+    "预算": PLAN,
+    "plan": PLAN,
+    "绩效自评": ASSESSMENT,
+    "自评": ASSESSMENT,
+    "assessment": ASSESSMENT,
+}
+BAND_WORDS = {
+    "达成": ACHIEVED,
+    "达成年度指标": ACHIEVED,
+    "achieved": ACHIEVED,
+    "部分达成": PARTIAL,
+    "部分达成年度指标并具有一定效果": PARTIAL,
+    "partial": PARTIAL,
+    "未达成": MISSED,
+    "未达成年度指标且效果较差": MISSED,
+    "missed": MISSED,
+}
+DIRECTION_WORDS = {"正向": POSITIVE, "positive": POSITIVE, "反向": REVERSE, "reverse": REVERSE}
+
+
+# -- the source vocabulary: keys of the front matter ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str  # English name (glossary), the model's attribute
+    label: str  # the form's label, the key authors write
+    kind: str  # text / year / amount / decimal / rate / choice / funds / indicators / row
+    description: str
+    aliases: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return (self.label, self.name, *self.aliases)
+
+
+TOP_FIELDS = [
+    FieldSpec("year", "年度", "year", "评价年度，如 2020"),
+    FieldSpec("project", "项目名称", "text", "项目名称，与预算批复一致"),
+    FieldSpec("department", "主管部门", "text", "主管部门（预算主管部门）"),
+    FieldSpec("unit", "实施单位", "text", "项目实施单位"),
+    FieldSpec(
+        "money_unit",
+        "金额单位",
+        "choice",
+        "本表金额的单位：元 或 万元；不填时取配置 money_unit",
+        choices=("元", "万元"),
+    ),
+    FieldSpec(
+        "stage",
+        "阶段",
+        "choice",
+        "绩效目标（预算阶段，只填指标、指标值、分值）或 绩效自评（年度终了后）；不填时由是否有实际完成值推断",
+        choices=tuple(STAGE_WORDS),
+    ),
+    FieldSpec("funds", "项目资金", "funds", "项目资金：年度资金总额及其中各项的年初预算数、全年预算数、全年执行数"),
+    FieldSpec("indicators", "绩效指标", "indicators", "绩效指标：一级指标 → 二级指标 → 三级指标列表"),
+    FieldSpec("total_score", "总分", "decimal", "总分（可不填，由 perfdoc 计算；填写时校验）"),
+    FieldSpec(
+        "grade",
+        "等级",
+        "choice",
+        "等级 优/良/中/差（可不填，由总分计算；填写时校验）",
+        choices=GRADE_NAMES,
+    ),
+]
+REQUIRED_TOP = ("year", "project", "department", "unit")
+
+ROW_FIELDS = [
+    FieldSpec("initial_budget", "年初预算数", "amount", "年初预算数"),
+    FieldSpec("budget", "全年预算数", "amount", "全年预算数（含年中调整），执行率的分母"),
+    FieldSpec("executed", "全年执行数", "amount", "全年执行数"),
+]
+FUNDING_COLUMNS = {spec.name: spec.label for spec in ROW_FIELDS}
+
+FUNDS_FIELDS = [
+    FieldSpec("total", "年度资金总额", "row", "年度资金总额（可不填，由其中各项相加）"),
+    FieldSpec(
+        "appropriation",
+        "当年财政拨款",
+        "row",
+        "其中：当年财政拨款",
+        aliases=("其中：当年财政拨款", "其中:当年财政拨款", "本年财政拨款", "其中：本年财政拨款", "财政拨款"),
+    ),
+    FieldSpec("carryover", "上年结转资金", "row", "上年结转资金", aliases=("上年结转",)),
+    FieldSpec("other", "其他资金", "row", "其他资金"),
+    FieldSpec("weight", "分值", "decimal", "预算执行率的分值（默认取配置 execution_weight，上海为 10）"),
+    FieldSpec("execution_rate", "执行率", "rate", "执行率（可不填，由 全年执行数 ÷ 全年预算数 计算；填写时校验）"),
+    FieldSpec("score", "得分", "decimal", "预算执行得分（可不填；填写时校验）"),
+]
+# The funding rows as the form prints them.
+FUNDING_ROWS = {
+    "total": "年度资金总额",
+    "appropriation": "其中：当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+}
+FUNDING_ROW_KEYS = {s.name: s.label for s in FUNDS_FIELDS if s.kind == "row"}  # as a source writes them
+
+INDICATOR_FIELDS = [
+    FieldSpec("indicator", "三级指标", "text", "三级指标名称", aliases=("指标名称",)),
+    FieldSpec(
+        "target",
+        "年度指标值",
+        "text",
+        "年度指标值，按表上写法：=100%、≥400次、≤30万元、40亿元、安全",
+        aliases=("指标值", "预期指标值"),
+    ),
+    FieldSpec("actual", "实际完成值", "text", "实际完成值：100%、731次、1000余次、66.16亿、90%以上、安全"),
+    FieldSpec("weight", "分值", "decimal", "分值（权重），可为小数如 12.5"),
+    FieldSpec("score", "得分", "decimal", "得分（可不填，按评分规则计算；自评扣分时填写并说明原因）"),
+    FieldSpec(
+        "deviation_reason",
+        "偏差原因分析及改进措施",
+        "text",
+        "得分低于分值时必填",
+        aliases=("偏差原因", "未完成原因及拟采取的改进措施", "未完成原因分析"),
+    ),
+    FieldSpec(
+        "achievement",
+        "达成情况",
+        "choice",
+        "定性指标的达成档次：达成（80%–100%）、部分达成（60%–80%）、未达成（0–60%）",
+        choices=tuple(BAND_WORDS),
+    ),
+    FieldSpec(
+        "direction",
+        "指标方向",
+        "choice",
+        "正向（越大越好）或 反向（越小越好，如成本、投诉率）；一般由比较符推断",
+        choices=tuple(DIRECTION_WORDS),
+    ),
+    FieldSpec("category", "一级指标", "text", "一级指标（仅在平铺列表写法中使用）"),
+    FieldSpec("subcategory", "二级指标", "text", "二级指标（仅在平铺列表写法中使用）"),
+]
+
+CHOICE_WORDS = {"stage": STAGE_WORDS, "achievement": BAND_WORDS, "direction": DIRECTION_WORDS}
+
+# 一级指标 → its 二级指标 (docs/scoring.md); 成本指标 also stands as a 一级指标 on forms after 2021.
+HIERARCHY: dict[str, tuple[str, ...]] = {
+    "产出指标": ("数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标"),
+    "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "环境效益指标", "可持续影响指标"),
+    "满意度指标": ("服务对象满意度指标",),
+    "成本指标": ("经济成本指标", "社会成本指标", "生态环境成本指标"),
+}
+ALL_SUBCATEGORIES = frozenset(s for subs in HIERARCHY.values() for s in subs)
+
+# The two texts of the form, by the titles a source's ## headings and a printed form's cells give them.
+SECTION_TITLES: dict[str, tuple[str, ...]] = {
+    "goal": ("预算目标", "预期目标", "年度目标", "年初设定目标", "年度绩效目标", "绩效目标", "总体目标", "goal"),
+    "outcome": (
+        "实际完成情况",
+        "完成情况",
+        "完成情况综述",
+        "实际完成",
+        "全年实际完成情况",
+        "全年完成情况",
+        "年度总体目标完成情况",
+        "总体目标完成情况",
+        "目标完成情况",
+        "outcome",
+    ),
+}
+SECTION_HEADINGS = {"goal": "预算目标", "outcome": "实际完成情况"}  # what perfdoc writes
+
+
+def _index(specs: list[FieldSpec]) -> dict[str, FieldSpec]:
+    return {key: spec for spec in specs for key in spec.keys}
+
+
+TOP_KEYS, FUNDS_KEYS, ROW_KEYS, INDICATOR_KEYS = (
+    _index(s) for s in (TOP_FIELDS, FUNDS_FIELDS, ROW_FIELDS, INDICATOR_FIELDS)
+)
+
+
+def field_spec(specs: list[FieldSpec], name: str) -> FieldSpec:
+    return next(s for s in specs if s.name == name)
+
+
+def known_keys() -> frozenset[str]:
+    """Every key the format knows, in every accepted spelling: the loader's hints use them."""
+    specs = [*TOP_FIELDS, *FUNDS_FIELDS, *ROW_FIELDS, *INDICATOR_FIELDS]
+    return frozenset({key for s in specs for key in s.keys} | set(HIERARCHY) | ALL_SUBCATEGORIES)
+
+
+# -- the printed-form vocabulary: what the cells of published forms say -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Words:
+    """A label as forms print it: one of ``exact`` words, or any label containing one of ``within``.
+
+    Labels are compared after the importer's normalisation (NFKC, no spaces, no 「(50分)」 decoration).
+    """
+
+    exact: tuple[str, ...] = ()
+    within: tuple[str, ...] = ()
+
+    def match(self, label: str) -> bool:
+        return label in self.exact or any(w in label for w in self.within)
+
+    def shown(self) -> str:
+        return "、".join([*self.exact, *(f"含“{w}”" for w in self.within)])
+
+
+# The head of the form: 项目名称, 主管部门, 实施单位 and their printed variants.
+HEAD_WORDS = {
+    "project": Words(("项目名称",)),
+    "department": Words(("主管部门", "预算主管部门", "主管单位")),
+    "unit": Words(("实施单位", "项目实施单位", "执行单位")),
+}
+FUNDS_BLOCK = Words(within=("项目资金", "资金情况"))  # the label of the funding block, which carries its unit
+
+# Columns of the funding block, tried in this order.
+FUND_COLUMN_WORDS = {
+    "initial_budget": Words(("预算数(年初)",), ("年初预算",)),
+    "budget": Words(("预算数", "调整后预算数", "全年预算数"), ("全年预算",)),
+    "executed": Words(within=("执行数", "实际支出")),
+    "weight": Words(("分值",)),
+    "rate": Words(within=("执行率",)),
+    "score": Words(("得分",)),
+}
+# Rows of the funding block, tried in this order (结转 before 财政拨款: 上年结转的财政拨款 is a carry-over).
+FUND_ROW_WORDS = {
+    "carryover": Words(within=("结转", "结余")),
+    "other": Words(("其他", "其中:其他"), ("其他资金", "自筹")),
+    "appropriation": Words(within=("财政拨款",)),
+    "total": Words(("合计", "总计"), ("资金总额",)),
+}
+# Columns of the indicator block, tried in this order.
+INDICATOR_COLUMN_WORDS = {
+    "category": Words(("一级指标",)),
+    "subcategory": Words(("二级指标",)),
+    "name": Words(("三级指标", "指标名称", "三级指标名称", "指标内容", "具体指标")),
+    "nature": Words(("指标性质", "指标方向", "比较符")),
+    "unit": Words(("度量单位", "计量单位", "单位")),
+    "target": Words(
+        (
+            "年度指标值",
+            "指标值",
+            "预期指标值",
+            "年度目标值",
+            "目标值",
+            "年初目标值",
+            "预期值",
+            "计划值",
+            "计划指标值",
+            "年度计划值",
+        )
+    ),
+    "actual": Words(
+        (
+            "实际完成值",
+            "全年实际值",
+            "实际值",
+            "完成值",
+            "全年完成值",
+            "实际完成情况",
+            "全年实际完成值",
+            "实际完成",
+            "实际完成指标值",
+        )
+    ),
+    "weight": Words(("分值", "权重")),
+    "score": Words(("得分", "自评得分", "评分", "实际得分")),
+    "reason": Words(within=("原因", "改进措施")),
+}
+TOTAL_WORDS = Words(("总分", "合计", "总计", "总分值", "综合得分"))
+GRADE_WORDS = frozenset({*GRADE_NAMES, "优秀", "良好", "合格", "不合格", "及格", "不及格"})
+SECTION_WORDS = {kind: Words(titles) for kind, titles in SECTION_TITLES.items()}
+
+
+# -- generated documentation -----------------------------------------------------------------------------------
+
+
+def markdown_tables() -> str:
+    """The vocabulary as the tables of docs/format.md (a test keeps that file equal to this)."""
+    lines = ["| 一级指标 | 二级指标 |", "| --- | --- |"]
+    lines += [f"| {cat} | {'、'.join(subs)} |" for cat, subs in HIERARCHY.items()]
+    lines += ["", "| 正文章节 | 可用的标题 |", "| --- | --- |"]
+    lines += [
+        f"| {SECTION_HEADINGS[kind]} | {'、'.join(t for t in titles if not t.isascii())} |"
+        for kind, titles in SECTION_TITLES.items()
+    ]
+    lines += ["", "| 取值 | 可写的词 |", "| --- | --- |"]
+    lines += [
+        f"| 阶段 | {'、'.join(w for w in STAGE_WORDS if not w.isascii())} |",
+        f"| 达成情况 | {'、'.join(w for w in BAND_WORDS if not w.isascii())} |",
+        f"| 指标方向 | {'、'.join(w for w in DIRECTION_WORDS if not w.isascii())} |",
+        f"| 等级（默认） | {'、'.join(GRADE_NAMES)} |",
+    ]
+    lines += ["", "| 字段 | 英文名 | 也可写作 |", "| --- | --- | --- |"]
+    for specs in (TOP_FIELDS, FUNDS_FIELDS, ROW_FIELDS, INDICATOR_FIELDS):
+        lines += [f"| {s.label} | {s.name} | {'、'.join(s.aliases) or '—'} |" for s in specs]
+    lines += ["", "导入 Word 表时识别的栏目名（比较前去掉空格与“(50分)”等注记）：", ""]
+    lines += ["| 栏目 | 表上的写法 |", "| --- | --- |"]
+    named = {
+        **{f"表头·{k}": w for k, w in HEAD_WORDS.items()},
+        **{f"资金列·{k}": w for k, w in FUND_COLUMN_WORDS.items()},
+        **{f"资金行·{k}": w for k, w in FUND_ROW_WORDS.items()},
+        **{f"指标列·{k}": w for k, w in INDICATOR_COLUMN_WORDS.items()},
+        "总分行": TOTAL_WORDS,
+    }
+    lines += [f"| {name} | {words.shown()} |" for name, words in named.items()]
+    return "\n".join(lines) + "\n"
+
+
+# -- the JSON Schema of the front matter -----------------------------------------------------------------------
+
+
+def json_schema() -> dict[str, object]:
+    """A JSON Schema (draft 2020-12) of the front matter, titles and descriptions in Chinese."""
+
+    def props(specs: list[FieldSpec], skip: tuple[str, ...] = ()) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for s in specs:
+            if s.name in skip:
+                continue
+            node: dict[str, object] = {"title": s.label, "description": s.description}
+            node.update(_json_type(s))
+            for key in s.keys:
+                out[key] = dict(node)
+        return out
+
+    row = {"type": ["object", "null"], "additionalProperties": False, "properties": props(ROW_FIELDS)}
+    indicator = {
+        "type": "object",
+        "additionalProperties": False,
+        "title": "三级指标",
+        "required": ["三级指标", "年度指标值", "分值"],
+        "properties": props(INDICATOR_FIELDS, skip=("category", "subcategory")),
+    }
+    funds_props = props(FUNDS_FIELDS)
+    for s in FUNDS_FIELDS:
+        if s.kind == "row":
+            for key in s.keys:
+                funds_props[key] = {**row, "title": s.label, "description": s.description}
+    categories = {
+        cat: {
+            "type": "object",
+            "title": cat,
+            "additionalProperties": False,
+            "properties": {sub: {"type": "array", "title": sub, "items": indicator} for sub in subs},
+        }
+        for cat, subs in HIERARCHY.items()
+    }
+    top = props(TOP_FIELDS, skip=("funds", "indicators"))
+    for key in field_spec(TOP_FIELDS, "funds").keys:
+        top[key] = {"type": "object", "title": "项目资金", "additionalProperties": False, "properties": funds_props}
+    for key in field_spec(TOP_FIELDS, "indicators").keys:
+        top[key] = {"type": "object", "title": "绩效指标", "additionalProperties": False, "properties": categories}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://perfdoc.invalid/schema/assessment.json",
+        "title": "财政项目支出绩效自评表",
+        "description": "perfdoc 源文件的 YAML 前置数据",
+        "type": "object",
+        "additionalProperties": False,
+        "required": [
+            *(field_spec(TOP_FIELDS, n).label for n in REQUIRED_TOP),
+            field_spec(TOP_FIELDS, "indicators").label,
+        ],
+        "properties": top,
+    }
+
+
+def _json_type(s: FieldSpec) -> dict[str, object]:
+    if s.kind == "year":
+        return {"type": ["integer", "string"], "minimum": 1990, "maximum": 2100}
+    if s.kind in ("amount", "decimal", "rate"):
+        return {"type": ["number", "string", "null"]}
+    if s.kind == "choice":
+        return {"enum": list(s.choices)}
+    return {"type": ["string", "number", "null"]}
