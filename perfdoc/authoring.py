@@ -16,6 +16,7 @@ from .diagnostics import PerfdocError
 from .emit import source_text
 from .load import CONTROL
 from .model import Assessment
+from .vocabulary import HIERARCHY
 from .write import safe_filename, write_atomic
 
 NEW_FORM = """---
@@ -34,8 +35,8 @@ NEW_FORM = """---
   其他资金: {{}}
   # 分值: {weight}                     # 预算执行率的分值，默认 {weight}
 
-绩效指标:                             # 一级指标 → 二级指标 → 三级指标列表；分值合计 + 执行率分值 = 100
-  产出指标:                           # 二级：数量指标 质量指标 时效指标 成本指标
+绩效指标:                             # 一级：{categories}；分值合计 + 执行率分值 = 100
+  产出指标:                           # 二级：{output_subs}
     数量指标:
       - 三级指标:                     # 如：孵化基地零星修建改造完成率
         年度指标值:                   # 如：=100%、≥400次、≤30万元、40亿元、安全
@@ -44,7 +45,7 @@ NEW_FORM = """---
         # 得分:                       # 可不填，按评分规则计算；自评扣分时填写
         # 偏差原因分析及改进措施:     # 得分低于分值时必填
         # 达成情况:                   # 定性指标：达成 / 部分达成 / 未达成
-  效益指标:                           # 二级：经济效益指标 社会效益指标 生态效益指标 可持续影响指标
+  效益指标:                           # 二级：{effect_subs}
     社会效益指标:
       - 三级指标:                     # 如：保障基地安全
         年度指标值:                   # 如：安全
@@ -91,6 +92,9 @@ def new_form(config: Config, name: str | None, year: int, folder: Path | None = 
         unit=config.money_unit,
         weight=config.execution_weight,
         goal_label=config.goal_label,
+        categories=" ".join(HIERARCHY),
+        output_subs=" ".join(HIERARCHY["产出指标"]),
+        effect_subs=" ".join(HIERARCHY["效益指标"]),
     )
     _create(target, text)
     return target

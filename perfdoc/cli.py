@@ -383,8 +383,7 @@ def rules() -> None:
 
 
 def rules_markdown() -> str:
-    from .diagnostics import catalogue, rule_codes
-    from .rules import RULES
+    from .rules import RULES, catalogue, rule_codes
 
     implemented = {r.code: r.name for r in RULES}
     configurable = rule_codes()

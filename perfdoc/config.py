@@ -166,7 +166,7 @@ _SEVERITY_WORDS = {
 
 
 def _rule_settings(path: Path | None, value: object) -> RuleSettings:
-    from .diagnostics import rule_codes
+    from .rules import rule_codes
 
     if not isinstance(value, dict) or set(value) - {"ignore", "severity"}:
         raise ConfigError(f"{path}: [rules] 只能有 ignore（关闭的规则列表）与 severity（规则 = 级别）两项")

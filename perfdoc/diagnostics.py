@@ -36,7 +36,7 @@ class Code:
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO  # N: a note (info)
 
 # The codes said by the readers, the parser, the build and perfdoc itself. The validation rules declare their
-# own codes where they are written (``perfdoc.rules``); ``catalogue()`` joins the two.
+# own codes where they are written (``perfdoc.rules``); ``perfdoc.rules.catalogue()`` joins the two.
 CODES: dict[str, Code] = {
     c.code: c
     for c in [
@@ -135,22 +135,16 @@ def register(code: Code) -> None:
     _RULE_CODES[code.code] = code
 
 
-def catalogue() -> dict[str, Code]:
-    """Every code perfdoc can say, in code order: the fixed ones and those of the validation rules."""
-    from . import rules  # noqa: F401 - declaring the rules registers their codes
-
-    return dict(sorted({**CODES, **_RULE_CODES}.items()))
-
-
-def rule_codes() -> frozenset[str]:
-    """The codes a project may switch off or re-grade in perfdoc.toml: the validation rules, and PD209."""
-    catalogue()
-    return frozenset({*_RULE_CODES, "PD209"})
+def declared() -> dict[str, Code]:
+    """The fixed codes and those of the rules declared so far (``perfdoc.rules.catalogue`` declares them all)."""
+    return {**CODES, **_RULE_CODES}
 
 
 def code_info(code: str) -> Code:
     found = CODES.get(code) or _RULE_CODES.get(code)
-    return found if found is not None else catalogue()[code]
+    if found is None:
+        raise KeyError(f"{code} is not declared (a rule's code is declared by importing its module)")
+    return found
 
 
 @dataclass

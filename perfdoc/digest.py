@@ -73,6 +73,7 @@ class Digest:
         data["diagnostics"] = [
             {
                 "code": d.code,
+                "severity": d.severity.value,  # as configured ([rules] severity), not only as declared
                 "message": d.message,
                 "field": d.field,
                 "path": d.path,
@@ -90,9 +91,14 @@ class Digest:
             d[key] = None if d[key] is None else Decimal(d[key])
         d["deductions"] = [Deduction(x["indicator"], Decimal(x["points"]), x["reason"]) for x in d["deductions"]]
         d["diagnostics"] = [
-            Diagnostic.make(
-                x["code"], x["message"], x["field"], Position(x["line"], x["column"]) if x["line"] is not None else None
-            ).with_path(x["path"])
+            Diagnostic(
+                x["code"],
+                x["message"],
+                x["field"],
+                Position(x["line"], x["column"]) if x["line"] is not None else None,
+                x["path"],
+                Severity(x["severity"]),
+            )
             for x in d["diagnostics"]
         ]
         return cls(**d)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from .config import Config
 from .model import Assessment, FundingRow, Indicator
 from .numbers import HUNDRED, ZERO, round2
 from .quantity import (
@@ -26,6 +26,9 @@ from .quantity import (
     units_agree,
 )
 from .vocabulary import ACHIEVED, ASSESSMENT, FUNDING_COLUMNS, MISSED, PARTIAL, REVERSE
+
+if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
+    from .config import Config
 
 QUANTITATIVE = "定量"
 QUALITATIVE = "定性"

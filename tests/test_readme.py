@@ -61,3 +61,11 @@ def test_format_doc_config_example_loads(tmp_path: Path):
     cfg_file.write_text(block.group(1), encoding="utf-8")
     cfg = load_config(explicit=cfg_file)
     assert cfg.money_unit == "元" and list(cfg.grade_bands) == ["优", "良", "中", "差"]
+
+
+def test_format_doc_vocabulary_is_generated_from_the_vocabulary(run_cli):
+    """docs/format.md lists exactly the vocabulary the parser and the importer use (no second-level name omitted)."""
+    text = (ROOT / "docs" / "format.md").read_text(encoding="utf-8")
+    block = text.split("<!-- vocabulary:start -->\n", 1)[1].split("<!-- vocabulary:end -->", 1)[0]
+    assert block == run_cli("vocabulary").out
+    assert "环境效益指标" in block and "年度总体目标完成情况" in block

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from perfdoc.diagnostics import catalogue
-from perfdoc.rules import RULES
+from perfdoc.rules import RULES, catalogue
 
 from .conftest import edit
 

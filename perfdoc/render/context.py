@@ -7,13 +7,15 @@ the number of rows the 一级 cell covers on its first row, 0 on the rows it cov
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..config import Config
 from ..model import Assessment
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..scoring import Result
 from ..vocabulary import FUNDING_COLUMNS
+
+if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
+    from ..config import Config
 
 NO_DEVIATION = "无偏差"
 

@@ -7,7 +7,7 @@ loader and the schema; PD501 (the same 项目名称 twice in one year) looks acr
 
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Code, Diagnostic, declared
 from .base import Rule, RuleContext
 from .funding import (
     budget_present_and_nonzero,
@@ -60,6 +60,16 @@ RULES: list[Rule] = [
 ]
 
 
+def catalogue() -> dict[str, Code]:
+    """Every code perfdoc can say, in code order: the fixed ones and those the rules above declare."""
+    return dict(sorted(declared().items()))
+
+
+def rule_codes() -> frozenset[str]:
+    """The codes a project may switch off or re-grade in perfdoc.toml: the validation rules, and PD209."""
+    return frozenset({r.code for r in RULES} | {"PD209"})
+
+
 def validate(ctx: RuleContext) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for r in RULES:
@@ -67,4 +77,4 @@ def validate(ctx: RuleContext) -> list[Diagnostic]:
     return out
 
 
-__all__ = ["RULES", "Rule", "RuleContext", "validate"]
+__all__ = ["RULES", "Rule", "RuleContext", "catalogue", "rule_codes", "validate"]

@@ -5,14 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from ..config import Config
 from ..diagnostics import Code, Diagnostic, Severity, register
 from ..model import Assessment, Located
 from ..numbers import fmt_amount, fmt_score, round2
 from ..scoring import Result
 from ..source import Locus, Section
 from ..vocabulary import ASSESSMENT, PLAN
+
+if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
+    from ..config import Config
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
