@@ -57,10 +57,10 @@ def docxtpl_plain(sources: list[Path]) -> float:
     """docxtpl as its documentation shows it: load the template, render, save; once per form."""
     from docxtpl import DocxTemplate
 
-    from perfdoc.build import template_path
     from perfdoc.check import check_file
     from perfdoc.config import Config
     from perfdoc.render.docx import DocxRenderer
+    from perfdoc.render.templates import template_path
 
     cfg = Config()
     template = template_path(cfg, "form.docx")

@@ -120,7 +120,7 @@ def yaml_scalar(text: str) -> str:
 
 def init_project(folder: Path, templates: bool) -> list[Path]:
     """perfdoc.toml, content/, .gitignore for build/, and with templates=True a copy of the templates."""
-    from .build import PACKAGED_TEMPLATES
+    from .render.templates import PACKAGED_TEMPLATES
 
     created = []
     config = folder / CONFIG_FILE

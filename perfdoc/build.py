@@ -22,27 +22,30 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import quote
 
 from . import __version__
 from .check import FileReport, collect_sources, display_path, duplicate_project, internal_error, report_source
 from .config import Config
 from .diagnostics import Diagnostic, PerfdocError, Position, TemplateError
 from .digest import Digest, digest_of
+from .render.formats import (
+    CollectionOutput,
+    FormOutput,
+    closure,
+    collections,
+    forget_compiled,
+    parse_formats,
+    per_form,
+    registry,
+    suffixes,
+    wants,
+)
+from .render.templates import PACKAGE, PACKAGED_TEMPLATES, template_dirs
 from .write import WriteError, commit, discard, remove_stale, safe_filename, stage, write_atomic
 
-FORMATS = ("docx", "html", "pdf")
 RESERVED_STEMS = {"summary", "index"}
 CACHE_FILE = ".perfdoc-cache.json"
 CACHE_VERSION = 2
-OUTPUT_SUFFIXES = (".docx", ".html", ".pdf")
-
-# In a wheel the templates ship inside the package; in a checkout (and an editable install) they are the
-# top-level templates/ folder beside perfdoc/.
-_HERE = Path(__file__).resolve().parent
-PACKAGED_TEMPLATES = next(
-    (p for p in (_HERE / "templates", _HERE.parent / "templates") if p.is_dir()), _HERE / "templates"
-)
 
 
 @dataclass
@@ -60,32 +63,6 @@ class BuildResult:
         return sum(d.errors for d in self.digests)
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """docx,html,pdf → a tuple of known formats; anything else is a usage error for every command."""
-    chosen = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
-    unknown = [f for f in chosen if f not in FORMATS]
-    if unknown or not chosen:
-        raise PerfdocError(f"未知格式：{', '.join(unknown) or text!r}（可用：{', '.join(FORMATS)}）")
-    return chosen
-
-
-def template_path(config: Config, name: str) -> Path:
-    """The project's own template when it has one (templates/ beside the config), else the packaged one."""
-    own = config.root / config.templates_dir / name
-    if own.is_file():
-        return own
-    packaged = PACKAGED_TEMPLATES / name
-    if packaged.is_file():
-        return packaged
-    raise PerfdocError(f"找不到模板 {name}（已查找 {own} 与 {packaged}）")
-
-
-def template_dirs(config: Config) -> list[Path]:
-    """Where HTML templates are looked up: the project's own folder first, file by file."""
-    own = config.root / config.templates_dir
-    return [d for d in (own, PACKAGED_TEMPLATES) if d.is_dir()]
-
-
 def output_name(year: int | None, project: str, source: str) -> str | None:
     """ "<year>/<项目名称>" as a file name valid on Windows too; None when the form has no year."""
     if year is None:
@@ -94,15 +71,6 @@ def output_name(year: int | None, project: str, source: str) -> str | None:
     if stem.casefold() in RESERVED_STEMS:
         stem += "-项目"  # summary.xlsx / summary.docx / index.html belong to perfdoc
     return f"{year}/{stem}"
-
-
-def _href(target: Path, start: Path) -> str:
-    """A relative link that survives zipping the build folder and mailing it."""
-    return quote(os.path.relpath(target, start).replace(os.sep, "/"))
-
-
-def _wants(formats: tuple[str, ...], fmt: str) -> bool:
-    return fmt in formats or (fmt == "docx" and "pdf" in formats)
 
 
 # -- the inputs every output depends on -----------------------------------------------------------------------
@@ -115,7 +83,7 @@ def code_digest() -> str:
     global _code_digest
     if _code_digest is None:
         h = hashlib.sha256(__version__.encode())
-        for folder in (_HERE, PACKAGED_TEMPLATES):
+        for folder in (PACKAGE, PACKAGED_TEMPLATES):
             for p in sorted(folder.rglob("*")):
                 if p.is_file() and p.suffix in (".py", ".docx", ".j2", ".css", ".js") and "__pycache__" not in p.parts:
                     h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
@@ -199,7 +167,7 @@ def safe_output(out: Path, rel: object) -> Path:
     if not isinstance(rel, str) or not rel or "\0" in rel or "\\" in rel:
         raise CacheError(f"输出路径无效：{rel!r}")
     pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or pure.suffix not in OUTPUT_SUFFIXES or len(pure.parts) != 2:
+    if pure.is_absolute() or ".." in pure.parts or pure.suffix not in suffixes() or len(pure.parts) != 2:
         raise CacheError(f"输出路径不在输出目录的年度文件夹中：{rel!r}")
     return out.joinpath(*pure.parts)
 
@@ -237,7 +205,7 @@ class Cache:
                 if not isinstance(outputs, list) or len(outputs) != len(digests):
                     raise CacheError(f"条目 {sid!r} 的输出与表数不符")
                 for files in outputs:
-                    if not isinstance(files, dict) or not all(fmt in FORMATS for fmt in files):
+                    if not isinstance(files, dict) or not all(fmt in per_form() for fmt in files):
                         raise CacheError(f"条目 {sid!r} 的输出格式不符")
                     for rel in files.values():
                         safe_output(path.parent, rel)
@@ -266,23 +234,6 @@ class Job:
     formats: tuple[str, ...]
     out: Path
     draft: bool = False
-
-
-_renderers: dict[str, Any] = {}
-
-
-def _renderer(kind: str, config: Config) -> Any:
-    """One compiled template per worker process, not one per form."""
-    if kind not in _renderers:
-        if kind == "docx":
-            from .render.docx import DocxRenderer
-
-            _renderers[kind] = DocxRenderer(template_path(config, "form.docx"))
-        else:
-            from .render.html import HtmlRenderer
-
-            _renderers[kind] = HtmlRenderer(template_dirs(config), config)
-    return _renderers[kind]
 
 
 @dataclass
@@ -355,22 +306,18 @@ def render_form(job: Job, rep: FileReport, name: str, digest: Digest) -> Staged 
 
 
 def render_staged(job: Job, rep: FileReport, name: str, digest: Digest) -> Staged:
+    """Every rendered format of the build, for one form, into temporary files beside their targets."""
     assert rep.result is not None
     staged = Staged(name)
-    targets = {fmt: job.out / f"{name}.{fmt}" for fmt in ("docx", "html") if _wants(job.formats, fmt)}
+    chosen = closure(job.formats)
     errors = digest.errors if digest.draft else 0
     try:
-        if "docx" in targets:
-            data = _renderer("docx", job.config).render_form(rep.result, job.config, draft_errors=errors)
-            staged.files["docx"] = (_str(stage(targets["docx"], data)), str(targets["docx"]))
-        if "html" in targets:
-            page = targets["html"]
-            links: dict[str, str | None] = {"index": _href(job.out / "index.html", page.parent)}
-            for fmt in ("docx", "pdf"):
-                sibling = page.with_suffix(f".{fmt}")
-                links[fmt] = _href(sibling, page.parent) if _wants(job.formats, fmt) or sibling.is_file() else None
-            data = _renderer("html", job.config).render_form(rep, links, draft_errors=errors)
-            staged.files["html"] = (_str(stage(page, data)), str(page))
+        for fmt in per_form().values():
+            if fmt.render is None or fmt.name not in chosen:
+                continue
+            target = job.out / f"{name}{fmt.suffix}"
+            data = fmt.render(FormOutput(rep, job.config, target, job.out, chosen, errors))
+            staged.files[fmt.name] = (_str(stage(target, data)), str(target))
     except BaseException:
         discard_all([staged])
         raise
@@ -458,7 +405,7 @@ def build(
     force: bool = False,
 ) -> BuildResult:
     out = out_dir or (config.root / config.build_dir)
-    _renderers.clear()  # templates may have changed since an earlier build in this process
+    forget_compiled()  # templates may have changed since an earlier build in this process
     job = Job(config, tuple(formats), out, draft)
     result = BuildResult()
 
@@ -553,15 +500,12 @@ def build(
         sweep_untracked(out, keep)
     result.skipped = [d.path for d in result.digests if not d.ok and not d.draft]
 
-    # 5. What stands over all the forms.
-    if "pdf" in job.formats:
-        write_pdfs(result, forms, out)
+    # 5. What stands over all the forms: conversions (PDF from the Word files), then summaries and the index.
+    convert_outputs(result, forms, out, job.formats)
     changed = bool(stale) or not usable or set(cache.entries) != set(new_entries) or bool(renamed)
     if changed or (not (out / "index.html").is_file() and "html" in job.formats):
         try:
-            result.written += len(write_summaries(result.digests, config, out, word=_wants(job.formats, "docx")))
-            if "html" in job.formats:
-                result.written += write_index(result.digests, config, out)
+            result.written += len(write_collections(result.digests, config, out, job.formats))
         except WriteError as exc:
             result.notes.append(f"汇总表与索引未更新：{exc}")
     restat = any(sid in cache.entries and cache.entries[sid].stat != e.stat for sid, e in new_entries.items())
@@ -703,12 +647,12 @@ def commit_form(form: Form, out: Path, formats: tuple[str, ...], result: BuildRe
                     d.recheck()
                     if not Path(target).is_file():
                         continue  # nothing there: nothing to record; an older file stays recorded below
-            files[fmt] = f"{d.name}.{fmt}"
+            files[fmt] = f"{d.name}{registry()[fmt].suffix}"
     # Formats this build was not asked for stay as they were (build --format html keeps the .docx), as do
     # the last good files of a form that now has errors.
     if form.cached and d.name is not None and (files or d.kept):
         for fmt, rel in form.cached.items():
-            carried = d.kept or not _wants(formats, fmt)
+            carried = d.kept or not wants(formats, fmt)
             if fmt not in files and _stem(rel) == d.name and carried and (out / rel).is_file():
                 files[fmt] = rel
     elif form.cached and not form.rebuilt and d.name is not None and (d.ok or d.draft):
@@ -730,13 +674,18 @@ def remove_orphans(
             continue
         for files in entry.outputs:
             for fmt, rel in files.items():
-                if rel in keep or (sid in current and not _wants(formats, fmt)):
+                if rel in keep or (sid in current and not wants(formats, fmt)):
                     continue
                 target = safe_output(out, rel)
                 remove_stale(target)
-                pdf = target.with_suffix(".pdf")
-                if pdf.relative_to(out).as_posix() not in keep:
-                    remove_stale(pdf)
+                for made in _converted_from(fmt):  # the PDF of a removed Word file goes with it
+                    derived = target.with_suffix(made.suffix)
+                    if derived.relative_to(out).as_posix() not in keep:
+                        remove_stale(derived)
+
+
+def _converted_from(name: str) -> list[Any]:
+    return [f for f in per_form().values() if f.convert is not None and name in f.needs]
 
 
 def sweep_untracked(out: Path, keep: set[str]) -> None:
@@ -744,119 +693,71 @@ def sweep_untracked(out: Path, keep: set[str]) -> None:
     as its generator mark shows: removed, so that a renamed project does not leave its old form lying about."""
     if not out.is_dir():
         return
+    recognisers = {f.suffix: f for f in per_form().values() if f.written_by_perfdoc is not None}
     for folder in sorted(out.iterdir()):
         if not (folder.is_dir() and folder.name.isdigit()):
             continue
-        removed_stems: set[str] = set()
+        removed: list[tuple[str, str]] = []  # (stem, format) of the files removed
         for f in sorted(folder.iterdir()):
             rel = f"{folder.name}/{f.name}"
-            if f.suffix in (".docx", ".html") and rel not in keep and f.stem != "summary" and _perfdoc_wrote(f):
+            fmt = recognisers.get(f.suffix)
+            if fmt is not None and rel not in keep and f.stem != "summary" and _wrote(fmt, f):
                 if remove_stale(f):
-                    removed_stems.add(f.stem)
+                    removed.append((f.stem, fmt.name))
             elif f.name.startswith(".~pd") and f.suffix == ".tmp":
                 remove_stale(f)  # a build killed before it could rename its staged files
-        for stem in removed_stems:
-            pdf = folder / f"{stem}.pdf"
-            if f"{folder.name}/{pdf.name}" not in keep:
-                remove_stale(pdf)
+        for stem, name in removed:
+            for made in _converted_from(name):
+                derived = folder / f"{stem}{made.suffix}"
+                if f"{folder.name}/{derived.name}" not in keep:
+                    remove_stale(derived)
 
 
-def _perfdoc_wrote(path: Path) -> bool:
+def _wrote(fmt: Any, path: Path) -> bool:
     try:
-        if path.suffix == ".html":
-            with path.open("rb") as fh:
-                return b'<meta name="generator" content="perfdoc">' in fh.read(4096)
-        import zipfile
-
-        with zipfile.ZipFile(path) as zf:
-            core = zf.read("docProps/core.xml") if "docProps/core.xml" in zf.namelist() else b""
-        return "由 perfdoc 根据".encode() in core
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return bool(fmt.written_by_perfdoc(path))
+    except OSError:
         return False
 
 
-def write_pdfs(result: BuildResult, forms: list[Form], out: Path) -> None:
-    """PDFs for the .docx files written in this run, and for any whose PDF is missing."""
-    from .pdf import PdfUnavailable, convert_to_pdf
-
-    todo = []
-    for form in forms:
-        d = form.digest
-        files = result.outputs.get(d.path, {})
-        docx = files.get("docx")
-        if docx is None or d.kept:
+def convert_outputs(result: BuildResult, forms: list[Form], out: Path, formats: tuple[str, ...]) -> None:
+    """Converted formats (PDF from Word) for the files written in this run, and for any whose result is missing."""
+    for fmt in per_form().values():
+        if fmt.convert is None or fmt.name not in closure(formats):
             continue
-        if form.rebuilt or not docx.with_suffix(".pdf").is_file():
-            todo.append(docx)
-    if todo:
-        try:
-            result.written += len(convert_to_pdf(todo))
-        except (PdfUnavailable, WriteError) as exc:
-            result.notes.append(str(exc))
-            return
-    for files in result.outputs.values():
-        if "docx" in files and files["docx"].with_suffix(".pdf").is_file():
-            files["pdf"] = files["docx"].with_suffix(".pdf")
+        source = fmt.needs[0]
+        todo = []
+        for form in forms:
+            d = form.digest
+            made_from = result.outputs.get(d.path, {}).get(source)
+            if made_from is None or d.kept:
+                continue
+            if form.rebuilt or not made_from.with_suffix(fmt.suffix).is_file():
+                todo.append(made_from)
+        if todo:
+            try:
+                result.written += len(fmt.convert(todo))
+            except (PerfdocError, WriteError) as exc:
+                result.notes.append(str(exc))
+                continue
+        for files in result.outputs.values():
+            if source in files and files[source].with_suffix(fmt.suffix).is_file():
+                files[fmt.name] = files[source].with_suffix(fmt.suffix)
 
 
 # -- what stands over all the forms ---------------------------------------------------------------------------
 
 
-def index_entries(digests: list[Digest], out: Path) -> list[Any]:
-    """What the index links to: the outputs that exist in out/ for each form."""
-    from .render.html import IndexEntry
-
-    entries = []
-    for d in digests:
-        entry = IndexEntry(d)
-        if d.name is not None and (d.ok or d.kept or d.draft):
-            for fmt, attr in (("html", "page"), ("docx", "docx"), ("pdf", "pdf")):
-                target = out / f"{d.name}.{fmt}"
-                if target.is_file():
-                    setattr(entry, attr, _href(target, out))
-        entries.append(entry)
-    return entries
-
-
-def write_index(digests: list[Digest], config: Config, out: Path) -> int:
-    """build/index.html with the summary of every year; returns 1 when it wrote."""
-    from .summary import summarize, view, years_of
-
-    renderer = _renderer("html", config)
-    summaries = []
-    for year in years_of(digests):
-        v = view(summarize(digests, config, year), config)
-        files = [(label, out / str(year) / f"summary.{ext}") for label, ext in (("Excel", "xlsx"), ("Word", "docx"))]
-        v["files"] = [(label, _href(p, out)) for label, p in files if p.is_file()]
-        summaries.append(v)
-    return int(write_atomic(out / "index.html", renderer.render_index(index_entries(digests, out), summaries)))
-
-
-def write_summaries(digests: list[Digest], config: Config, out: Path, word: bool) -> list[Path]:
-    """build/<year>/summary.xlsx (and summary.docx) for every year with assessments."""
-    from .render.docx import CompiledDocxTemplate
-    from .render.wordml import CoreProperties
-    from .summary import summarize, view, xlsx_bytes, years_of
-
-    template = CompiledDocxTemplate(template_path(config, "summary.docx")) if word else None
-    written = []
-    for year in years_of(digests):
-        summary = summarize(digests, config, year)
-        target = out / str(year) / "summary.xlsx"
-        if write_atomic(target, xlsx_bytes(summary, config)):
-            written.append(target)
-        if template is not None:
-            core = CoreProperties(
-                title=f"{year} 年度项目支出绩效自评汇总表",
-                subject="项目支出绩效自评汇总表",
-                creator="perfdoc",
-                keywords=f"绩效自评,{year},汇总",
-                description="由 perfdoc 生成",
-                timestamp=f"{year + 1:04d}-01-01T00:00:00Z",
-            )
-            target = out / str(year) / "summary.docx"
-            if write_atomic(target, template.render(view(summary, config), core)):
-                written.append(target)
+def write_collections(
+    digests: list[Digest], config: Config, out: Path, formats: tuple[str, ...], only: tuple[str, ...] = ()
+) -> list[Path]:
+    """The files over all the forms (year summaries, then the index that links them), as the formats say."""
+    written: list[Path] = []
+    job = CollectionOutput(digests, config, out, formats)
+    for fmt in collections(formats):
+        if not only or fmt.name in only:
+            assert fmt.collect is not None
+            written += fmt.collect(job)
     return written
 
 
@@ -871,4 +772,4 @@ def digests_of(paths: Iterable[Path], config: Config) -> list[Digest]:
     ]
 
 
-__all__ = ["BuildResult", "TemplateError", "build", "display_path", "parse_formats", "template_path"]
+__all__ = ["BuildResult", "TemplateError", "build", "display_path", "parse_formats"]

@@ -109,7 +109,7 @@ def _report_json(rep: FileReport) -> dict[str, object]:
 
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     """--format of build and serve: docx,html,pdf checked at once, for every command alike."""
-    from .build import parse_formats
+    from .render.formats import parse_formats
 
     try:
         return parse_formats(value)
@@ -194,9 +194,10 @@ def _progress():  # type: ignore[no-untyped-def]
 @click.pass_context
 def summary(ctx: click.Context, paths: tuple[Path, ...], year: int | None, out_dir: Path | None) -> None:
     """项目支出绩效自评汇总表：打印，并写出 build/<年度>/summary.xlsx 与 summary.docx。"""
-    from .build import digests_of, write_index, write_summaries
+    from .build import digests_of, write_collections
     from .check import collect_sources, display_path
-    from .summary import summarize, terminal_table, years_of
+    from .render.terminal import terminal_table
+    from .summary import summarize, years_of
 
     cfg = _config(ctx)
     given = _default_paths(cfg, paths)
@@ -218,9 +219,9 @@ def summary(ctx: click.Context, paths: tuple[Path, ...], year: int | None, out_d
     for y in years:
         click.echo(terminal_table(summarize(chosen, cfg, y), cfg))
         click.echo("")
-    write_summaries(chosen, cfg, out, word=True)
+    write_collections(chosen, cfg, out, ("docx",), only=("summary-xlsx", "summary-docx"))
     if (out / "index.html").is_file():
-        write_index(digests, cfg, out)
+        write_collections(digests, cfg, out, ("html",), only=("index",))
     click.echo("写出：" + "、".join(str(out / str(y) / f"summary.{ext}") for y in years for ext in ("xlsx", "docx")))
     ctx.exit(1 if any(d.errors for d in chosen) else 0)
 

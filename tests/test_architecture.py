@@ -169,3 +169,42 @@ def test_image_is_reported_at_its_own_line_after_blank_lines(run_cli, seed_copy)
     line = f.read_text(encoding="utf-8").split("\n").index("![照片](http://example.invalid/a.png)") + 1
     [d] = [d for d in run_cli("check", f, "--format", "json").json()["files"][0]["diagnostics"] if d["code"] == "PD210"]
     assert (d["line"], d["column"]) == (line, 1)
+
+
+PLAIN_TEXT_FORMAT = '''
+"""A plain-text form: the whole of a new output format, in one module."""
+
+from perfdoc.render.formats import OutputFormat
+
+
+def render(job):
+    r = job.report.result
+    return f"{r.assessment.project}\\t{r.total_score}\\n".encode("utf-8")
+
+
+FORMATS = [OutputFormat("txt", ".txt", "纯文本", order=25, render=render)]
+'''
+
+
+def test_a_new_format_is_one_module(tmp_path, monkeypatch, run_cli):
+    """Drop one module declaring FORMATS beside the others: --format, the build, the cache and the clean-up follow."""
+    import perfdoc.render
+    from perfdoc.render import formats
+
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    (extra / "plain_text.py").write_text(PLAIN_TEXT_FORMAT, encoding="utf-8")
+    monkeypatch.setattr(perfdoc.render, "__path__", [*perfdoc.render.__path__, str(extra)])
+    formats.registry.cache_clear()
+    try:
+        out = tmp_path / "build"
+        res = run_cli("build", "--format", "txt,docx", "--out", out, ROOT / "content")
+        assert res.code == 0, res.err
+        text = (out / "2020" / "创业孵化基地运行保障.txt").read_text(encoding="utf-8")
+        assert text == "创业孵化基地运行保障\t95.99\n"
+        cache = (out / ".perfdoc-cache.json").read_text(encoding="utf-8")
+        assert "创业孵化基地运行保障.txt" in cache
+        res = run_cli("build", "--format", "html", "--out", out, ROOT / "content")  # txt not chosen: kept
+        assert res.code == 0 and (out / "2020" / "创业孵化基地运行保障.txt").is_file()
+    finally:
+        formats.registry.cache_clear()

@@ -80,7 +80,7 @@ def test_template_config_and_deleted_outputs_trigger_rebuilds(forms, tmp_path):
     (tmp_path / "templates").mkdir()
     from docx import Document
 
-    from perfdoc.build import PACKAGED_TEMPLATES
+    from perfdoc.render.templates import PACKAGED_TEMPLATES
 
     doc = Document(str(PACKAGED_TEMPLATES / "form.docx"))
     doc.paragraphs[0].runs[0].text = "财政项目支出绩效自评表（定稿）"

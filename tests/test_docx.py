@@ -277,8 +277,8 @@ def test_fast_path_matches_docxtpl_plain_render(seed_reports):
     """The compiled-once path renders what docxtpl's own render() renders, cell for cell."""
     from docxtpl import DocxTemplate
 
-    from perfdoc.build import template_path
     from perfdoc.render.docx import DocxRenderer
+    from perfdoc.render.templates import template_path
     from perfdoc.render.wordml import VM_CONTINUE, VM_RESTART
 
     cfg = Config()
@@ -306,7 +306,7 @@ def test_fast_path_matches_docxtpl_plain_render(seed_reports):
 
 
 def test_user_edited_template_is_used(run_cli, seed_copy, tmp_path):
-    from perfdoc.build import PACKAGED_TEMPLATES
+    from perfdoc.render.templates import PACKAGED_TEMPLATES
 
     project = seed_copy.parent
     (project / "templates").mkdir()
@@ -324,7 +324,7 @@ def test_user_edited_template_is_used(run_cli, seed_copy, tmp_path):
 
 
 def test_template_with_unknown_variable_is_a_clear_error(run_cli, seed_copy, tmp_path):
-    from perfdoc.build import PACKAGED_TEMPLATES
+    from perfdoc.render.templates import PACKAGED_TEMPLATES
 
     project = seed_copy.parent
     (project / "templates").mkdir()

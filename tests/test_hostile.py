@@ -487,7 +487,7 @@ def test_13_broken_word_template_names_it_and_changes_nothing(run_cli, tmp_path:
     root = project(tmp_path)
     assert in_project(run_cli, root, "build").code == 0
     before = outputs(root / "build")
-    from perfdoc.build import PACKAGED_TEMPLATES
+    from perfdoc.render.templates import PACKAGED_TEMPLATES
 
     src = zipfile.ZipFile(PACKAGED_TEMPLATES / "form.docx")
     buf = io.BytesIO()
@@ -507,7 +507,7 @@ def test_13_broken_word_template_names_it_and_changes_nothing(run_cli, tmp_path:
 
 
 def test_13_runtime_error_in_html_template_names_file_and_line(run_cli, tmp_path: Path):
-    from perfdoc.build import PACKAGED_TEMPLATES
+    from perfdoc.render.templates import PACKAGED_TEMPLATES
 
     root = project(tmp_path)
     assert in_project(run_cli, root, "build").code == 0
@@ -843,10 +843,10 @@ def test_24_four_thousand_indicators_merge_correctly(tmp_path: Path):
     """The vertical-merge pass is one forward pass: 4,000 indicators in 26 groups render with their merges."""
     from docx import Document
 
-    from perfdoc.build import PACKAGED_TEMPLATES
     from perfdoc.check import check_file
     from perfdoc.config import Config
     from perfdoc.render.docx import DocxRenderer
+    from perfdoc.render.templates import PACKAGED_TEMPLATES
 
     items = "\n".join(
         f"      - {{三级指标: 指标{i}, 年度指标值: 安全, 实际完成值: 安全, 分值: 0.02}}" for i in range(4000)

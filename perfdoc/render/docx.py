@@ -19,6 +19,7 @@ from ..config import Config
 from ..diagnostics import TemplateError
 from ..scoring import Result
 from .context import draft_banner, form_context
+from .formats import FormOutput, OutputFormat, compiled
 from .markdown import blocks
 from .wordml import (
     VM_CONTINUE,
@@ -169,3 +170,35 @@ def core_properties(result: Result) -> CoreProperties:
         description=f"由 perfdoc 根据 {Path(a.path).as_posix()} 生成",
         timestamp=f"{year + 1:04d}-01-01T00:00:00Z",
     )
+
+
+def render_form(job: FormOutput) -> bytes:
+    """The form as a Word document, through the project's form.docx (or the packaged one)."""
+    from .templates import template_path
+
+    renderer = compiled("docx", lambda: DocxRenderer(template_path(job.config, "form.docx")))
+    assert job.report.result is not None
+    return renderer.render_form(job.report.result, job.config, draft_errors=job.draft_errors)  # type: ignore[no-any-return]
+
+
+def written_by_perfdoc(path: Path) -> bool:
+    """perfdoc marks the documents it writes in their properties (core.xml: 由 perfdoc 根据…)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            core = zf.read(CORE_PART) if CORE_PART in zf.namelist() else b""
+        return "由 perfdoc 根据".encode() in core
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return False
+
+
+FORMATS = [
+    OutputFormat(
+        "docx",
+        ".docx",
+        "Word 自评表（正式报送的文件）",
+        order=10,
+        render=render_form,
+        written_by_perfdoc=written_by_perfdoc,
+        aliases=("word",),
+    )
+]

@@ -18,6 +18,7 @@ from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from .charts import Bar, bar_chart
 from .context import draft_banner, form_context
+from .formats import CollectionOutput, FormOutput, OutputFormat, compiled, href, per_form, registry, wants
 from .markdown import render_html
 
 FORM_TEMPLATE = "form.html.j2"
@@ -189,3 +190,71 @@ def charts(entries: list[IndexEntry]) -> list[str]:
         Markup(bar_chart("预算执行率", rates, top_rate)),
         Markup(bar_chart("扣分明细（分）", deductions, empty_text="各项目均未扣分")),
     ]
+
+
+def _renderer(config: Config) -> HtmlRenderer:
+    from .templates import template_dirs
+
+    return compiled("html", lambda: HtmlRenderer(template_dirs(config), config))  # type: ignore[no-any-return]
+
+
+def render_form_page(job: FormOutput) -> bytes:
+    """The form's page, linking the index and the form's other outputs (those built now or already there)."""
+    links: dict[str, str | None] = {"index": job.href(job.out / "index.html")}
+    for name, fmt in per_form().items():
+        if name != "html":
+            sibling = job.target.with_suffix(fmt.suffix)
+            links[name] = job.href(sibling) if wants(job.formats, name) or sibling.is_file() else None
+    return _renderer(job.config).render_form(job.report, links, draft_errors=job.draft_errors)
+
+
+def index_entries(digests: list[Digest], out: Path) -> list[IndexEntry]:
+    """What the index links to: the outputs that exist in out/ for each form."""
+    entries = []
+    for d in digests:
+        entry = IndexEntry(d)
+        if d.name is not None and (d.ok or d.kept or d.draft):
+            for name, attr in (("html", "page"), ("docx", "docx"), ("pdf", "pdf")):
+                target = out / f"{d.name}{per_form()[name].suffix}"
+                if target.is_file():
+                    setattr(entry, attr, href(target, out))
+        entries.append(entry)
+    return entries
+
+
+def write_index(job: CollectionOutput) -> list[Path]:
+    """build/index.html: every form, and the summary of every year with links to its files."""
+    from ..summary import summarize, view, years_of
+    from ..write import write_atomic
+
+    digests, config, out = job.digests, job.config, job.out
+    year_files = [f for f in registry().values() if f.year_file]
+    summaries = []
+    for year in years_of(digests):
+        v = view(summarize(digests, config, year), config)
+        files = [(f.label, out / str(year) / f.year_file) for f in year_files if f.year_file]
+        v["files"] = [(label, href(p, out)) for label, p in files if p.is_file()]
+        summaries.append(v)
+    target = out / "index.html"
+    page = _renderer(config).render_index(index_entries(digests, out), summaries)
+    return [target] if write_atomic(target, page) else []
+
+
+def written_by_perfdoc(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return b'<meta name="generator" content="perfdoc">' in fh.read(4096)
+
+
+FORMATS = [
+    OutputFormat(
+        "html",
+        ".html",
+        "网页（每张表一页）",
+        order=20,
+        render=render_form_page,
+        written_by_perfdoc=written_by_perfdoc,
+    ),
+    OutputFormat(
+        "index", ".html", "索引页 index.html（全部表与年度汇总）", order=90, collect=write_index, follows="html"
+    ),
+]

@@ -8,8 +8,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .diagnostics import PerfdocError
-from .write import write_atomic
+from ..diagnostics import PerfdocError
+from ..write import write_atomic
+from .formats import OutputFormat
 
 SOFFICE_NAMES = ("soffice", "libreoffice")
 TIMEOUT_SECONDS = 600
@@ -73,3 +74,15 @@ def convert_to_pdf(docx_files: list[Path]) -> list[Path]:
             write_atomic(target, produced.read_bytes())
             pdfs.append(target)
         return pdfs
+
+
+FORMATS = [
+    OutputFormat(
+        "pdf",
+        ".pdf",
+        "PDF（由 Word 文件经 LibreOffice 转换）",
+        order=30,
+        convert=convert_to_pdf,
+        needs=("docx",),
+    )
+]
