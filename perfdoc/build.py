@@ -1,15 +1,17 @@
-"""`perfdoc build`: the whole pipeline, in the order the product works.
+"""`perfdoc build`: the whole pipeline, in two phases, as Sphinx and mkdocs build.
 
 1. collect the project's sources (content/) and the ones named; skip those whose inputs did not change;
-2. read, check and score each changed source and render its forms, in parallel, into temporary files;
+2. phase 1 (read): read, check and score every changed source, in parallel; nothing is rendered yet;
 3. settle what spans files: output names (the previous owner of a name keeps it; same project twice is PD501;
-   names that clean up alike get a suffix no other form uses), then re-render the few forms renamed;
-4. commit: rename every temporary file into place at once, remove the outputs no form produces any more;
-5. convert to PDF, write the year summaries and the index from the digests of every form, save the cache.
+   names that clean up alike get a suffix no other form uses), the forms that keep their last good files;
+4. phase 2 (write): render each form once, under its settled name, in parallel, into temporary files; then
+   rename every temporary file into place at once and remove the outputs no form produces any more;
+5. converted formats (PDF), then the year summaries and the index from the digests of every form; the cache.
 
 Nothing is renamed into place before every form has rendered: a template error, a full disk or a crash leaves
 build/ as it was. A form with errors keeps the outputs of its last good build (PD703), or gets a draft with
-``--draft``. Output and messages come out in source order whatever order the workers finish in.
+``--draft``. Output and messages come out in source order whatever order the workers finish in. The formats
+come from the registry (``perfdoc.render.formats``).
 """
 
 from __future__ import annotations
@@ -245,11 +247,30 @@ class Staged:
 
 
 @dataclass
-class Built:
+class Checked:
+    """Phase 1 of one source: every form read, checked and scored, with its digest."""
+
     source: str  # the source file as given
     digests: list[Digest]
-    staged: list[Staged | None]  # per digest
-    template_error: str | None = None
+    reports: list[FileReport | None]  # per digest, for the forms that may be rendered
+
+
+@dataclass
+class RenderItem:
+    """Phase 2 of one form: render it under the name the build settled."""
+
+    source: str
+    index: int  # the form's place in its source (a .docx may hold several)
+    name: str
+    report: FileReport | None  # None: read the source again (a form from the cache whose name moved)
+    draft_errors: int = 0
+
+
+@dataclass
+class Rendered:
+    staged: Staged | None = None
+    problems: list[Diagnostic] = field(default_factory=list)  # PD701 / PD901 of this form
+    template_error: str | None = None  # everyone's problem: the build stops, nothing is written
 
 
 def drafted(rep: FileReport, config: Config) -> FileReport:
@@ -266,57 +287,57 @@ def drafted(rep: FileReport, config: Config) -> FileReport:
     return rep
 
 
-def build_source(job: Job, source: Path) -> Built:
-    """Check one source (a .docx may hold several forms) and render every form that may be written."""
-    built = Built(str(source), [], [])
-    reports = report_source(source, job.config)
-    for rep in reports:
+def check_source(job: Job, source: Path) -> Checked:
+    """Read, check and score one source; nothing is rendered and nothing is written."""
+    checked = Checked(str(source), [], [])
+    for rep in report_source(source, job.config):
         a = rep.assessment
         name = output_name(a.year, a.project, rep.path) if a and a.project else None
         if job.draft and not rep.ok:
             drafted(rep, job.config)
         digest = digest_of(rep, job.config, name)
-        built.digests.append(digest)
-        staged = None
-        if name is not None and rep.result is not None and (rep.ok or job.draft):
-            digest.draft = not rep.ok
-            try:
-                staged = render_form(job, rep, name, digest)
-            except TemplateError as exc:
-                built.template_error = str(exc)
-                discard_all(built.staged)
-                return built
-        built.staged.append(staged)
-    return built
+        renderable = name is not None and rep.result is not None and (rep.ok or job.draft)
+        digest.draft = renderable and not rep.ok
+        rep.raw = None  # positions are placed: the raw tree need not travel back from a worker
+        checked.digests.append(digest)
+        checked.reports.append(rep if renderable else None)
+    return checked
 
 
-def render_form(job: Job, rep: FileReport, name: str, digest: Digest) -> Staged | None:
-    """Render one form under `name`; a write failure or a failure of perfdoc itself becomes a diagnostic of
-    the form (PD701, PD901). A template error is everyone's: it is raised."""
+def render_item(job: Job, item: RenderItem) -> Rendered:
+    """Render one form under its settled name; a write failure or a failure of perfdoc itself becomes a
+    diagnostic of the form (PD701, PD901). A template error is everyone's: it stops the build."""
+    rep = item.report
+    path = item.source
     try:
-        return render_staged(job, rep, name, digest)
-    except TemplateError:
-        raise
+        if rep is None:
+            reports = report_source(Path(item.source), job.config)
+            rep = reports[item.index] if item.index < len(reports) else None
+            if rep is not None and job.draft and not rep.ok:
+                drafted(rep, job.config)
+        if rep is None or rep.result is None:
+            return Rendered()
+        path = rep.path
+        return Rendered(render_staged(job, rep, item.name, item.draft_errors))
+    except TemplateError as exc:
+        return Rendered(template_error=str(exc))
     except WriteError as exc:
-        digest.diagnostics.append(Diagnostic.make("PD701", str(exc)).with_path(rep.path))
+        return Rendered(problems=[Diagnostic.make("PD701", str(exc)).with_path(path)])
     except Exception as exc:
-        digest.diagnostics.append(internal_error(rep.path, exc).diagnostics[0])
-    digest.recheck()
-    return None
+        return Rendered(problems=[internal_error(path, exc).diagnostics[0]])
 
 
-def render_staged(job: Job, rep: FileReport, name: str, digest: Digest) -> Staged:
+def render_staged(job: Job, rep: FileReport, name: str, draft_errors: int) -> Staged:
     """Every rendered format of the build, for one form, into temporary files beside their targets."""
     assert rep.result is not None
     staged = Staged(name)
     chosen = closure(job.formats)
-    errors = digest.errors if digest.draft else 0
     try:
         for fmt in per_form().values():
             if fmt.render is None or fmt.name not in chosen:
                 continue
             target = job.out / f"{name}{fmt.suffix}"
-            data = fmt.render(FormOutput(rep, job.config, target, job.out, chosen, errors))
+            data = fmt.render(FormOutput(rep, job.config, target, job.out, chosen, draft_errors))
             staged.files[fmt.name] = (_str(stage(target, data)), str(target))
     except BaseException:
         discard_all([staged])
@@ -343,33 +364,49 @@ def _init_worker(job: Job) -> None:
     _job = job
 
 
-def _work(source: str) -> Built:
+def _work_check(source: str) -> Checked:
     assert _job is not None
-    return build_source(_job, Path(source))
+    return check_source(_job, Path(source))
 
 
-def run_jobs(job: Job, sources: list[Path], jobs: int, progress: Callable[[int, int, str], None] | None) -> list[Built]:
-    """Build the sources, in parallel when jobs > 1; results come back in source order."""
-    results: list[Built] = []
-    total = len(sources)
-    if jobs <= 1 or total < 4:
-        for i, s in enumerate(sources, start=1):
-            results.append(build_source(job, s))
-            if progress:
-                progress(i, total, display_path(s))
-        return results
-    import concurrent.futures as cf
-    import multiprocessing
+def _work_render(item: RenderItem) -> Rendered:
+    assert _job is not None
+    return render_item(_job, item)
 
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin" else "spawn"
-    ctx = multiprocessing.get_context(method)
-    chunk = max(1, min(32, total // (jobs * 8)))
-    with cf.ProcessPoolExecutor(jobs, mp_context=ctx, initializer=_init_worker, initargs=(job,)) as pool:
-        for i, built in enumerate(pool.map(_work, [str(s) for s in sources], chunksize=chunk), start=1):
-            results.append(built)
-            if progress:
-                progress(i, total, display_path(Path(built.source)))
-    return results
+
+class Workers:
+    """The build's processes: one pool serves both phases (checking, then rendering), started only when the
+    work is worth it; results come back in the order given, whatever order the workers finish in."""
+
+    def __init__(self, job: Job, jobs: int):
+        self.job, self.jobs = job, jobs
+        self.pool: Any = None
+
+    def _pool(self, total: int) -> Any:
+        if self.jobs <= 1 or total < 4:
+            return None
+        if self.pool is None:
+            import concurrent.futures as cf
+            import multiprocessing
+
+            fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+            ctx = multiprocessing.get_context("fork" if fork else "spawn")
+            self.pool = cf.ProcessPoolExecutor(
+                self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(self.job,)
+            )
+        return self.pool
+
+    def map(self, local: Callable[[Job, Any], Any], remote: Callable[[Any], Any], items: list[Any]) -> Iterable[Any]:
+        pool = self._pool(len(items))
+        if pool is None:
+            return (local(self.job, item) for item in items)
+        chunk = max(1, min(32, len(items) // (self.jobs * 8)))
+        return pool.map(remote, items, chunksize=chunk)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
 
 
 # -- the build -------------------------------------------------------------------------------------------------
@@ -377,11 +414,14 @@ def run_jobs(job: Job, sources: list[Path], jobs: int, progress: Callable[[int, 
 
 @dataclass
 class Form:
-    """One form of the build, whatever its origin: rendered in this run, or taken from the cache."""
+    """One form of the build, whatever its origin: checked in this run, or taken from the cache."""
 
     sid: str  # its source, as the cache names it
+    source: str  # the source path as given
+    index: int  # its place in the source
     order: int  # source order
     digest: Digest
+    report: FileReport | None = None  # checked in this run and renderable
     staged: Staged | None = None  # rendered in this run
     cached: dict[str, str] | None = None  # its outputs of the last build (relative paths)
     rebuilt: bool = False
@@ -440,47 +480,46 @@ def build(
         if not fresh:
             stale.append(s)
 
-    # 2. Read, check and render what changed and was named; only check what changed and was not named.
-    to_render = [s for s in stale if ids[s] in named_ids]
-    built = {b.source: b for b in run_jobs(job, to_render, jobs or os.cpu_count() or 1, progress)}
-    failed = [b.template_error for b in built.values() if b.template_error]
-    if failed:
-        for b in built.values():
-            discard_all(b.staged)
-        raise TemplateError(failed[0])
-    forms: list[Form] = []
-    for order, s in enumerate(sources):
-        sid = ids[s]
-        entry = cache.entries.get(sid)
-        previous = entry.outputs if entry else []
-        if str(s) in built:
-            b = built[str(s)]
-            for i, (d, st) in enumerate(zip(b.digests, b.staged, strict=True)):
-                cached = previous[i] if i < len(previous) else None
-                was_draft = bool(entry and i < len(entry.digests) and entry.digests[i].draft)
-                forms.append(Form(sid, order, d, st, cached, rebuilt=True, cached_draft=was_draft))
-        elif s not in stale and entry is not None:
-            for d, files in zip(entry.digests, entry.outputs, strict=True):
-                forms.append(Form(sid, order, d, None, files))
-        else:  # changed but not named in a partial build: its figures for the index, its files untouched
-            for i, rep in enumerate(report_source(s, config)):
-                a = rep.assessment
-                d = digest_of(rep, config, output_name(a.year, a.project, rep.path) if a and a.project else None)
-                cached = previous[i] if i < len(previous) else None
-                forms.append(Form(sid, order, d, None, cached))
-    result.rebuilt = len(to_render)
-
-    # 3. Settle what spans files.
-    renamed = settle_names(forms)
+    # 2. Phase 1: read and check every source that changed (rendering nothing yet).
+    workers = Workers(job, jobs or os.cpu_count() or 1)
     try:
-        for form in renamed:
-            if form.sid in named_ids:  # a build never renders what it was not given
-                rerender(job, form)
-    except TemplateError:
-        discard_all(f.staged for f in forms)
-        raise
+        to_check = [str(s) for s in stale]
+        checked: dict[str, Checked] = {}
+        shown = [s for s in stale if ids[s] in named_ids]  # progress for the sources this build was given
+        done = 0
+        for c in workers.map(lambda j, x: check_source(j, Path(x)), _work_check, to_check):
+            checked[c.source] = c
+            if progress and ids[Path(c.source)] in named_ids:
+                done += 1
+                progress(done, len(shown), display_path(Path(c.source)))
+        forms = _forms(sources, ids, named_ids, checked, cache)
+        result.rebuilt = sum(1 for s in stale if ids[s] in named_ids)
 
-    # 4. Commit: every staged file into place, then remove what no form produces any more.
+        # 3. Settle what spans files: PD501, output names, the forms that keep their last good files.
+        settle_names(forms)
+
+        # 4. Phase 2: render what was named and changed, or whose name moved, under its settled name.
+        todo = [f for f in forms if _to_render(f, named_ids)]
+        items = [
+            RenderItem(f.source, f.index, f.digest.name or "", f.report, f.digest.errors if f.digest.draft else 0)
+            for f in todo
+        ]
+        rendered = list(workers.map(render_item, _work_render, items))
+    finally:
+        workers.close()
+    failed = [r.template_error for r in rendered if r.template_error]
+    if failed:
+        discard_all(r.staged for r in rendered)
+        raise TemplateError(failed[0])
+    for form, r in zip(todo, rendered, strict=True):
+        form.staged, form.rebuilt = r.staged, form.rebuilt or r.staged is not None
+        if r.problems:
+            form.digest.diagnostics += r.problems
+            form.digest.recheck()
+            form.digest.draft = False
+            _keep_last_good(form)
+
+    # 5. Commit: every staged file into place, then remove what no form produces any more.
     live = set(ids.values())
     new_entries = {sid: e for sid, e in cache.entries.items() if sid not in named_ids and sid in live}
     for form in forms:
@@ -500,9 +539,9 @@ def build(
         sweep_untracked(out, keep)
     result.skipped = [d.path for d in result.digests if not d.ok and not d.draft]
 
-    # 5. What stands over all the forms: conversions (PDF from the Word files), then summaries and the index.
+    # 6. What stands over all the forms: conversions (PDF from the Word files), then summaries and the index.
     convert_outputs(result, forms, out, job.formats)
-    changed = bool(stale) or not usable or set(cache.entries) != set(new_entries) or bool(renamed)
+    changed = bool(stale) or not usable or set(cache.entries) != set(new_entries) or bool(todo)
     if changed or (not (out / "index.html").is_file() and "html" in job.formats):
         try:
             result.written += len(write_collections(result.digests, config, out, job.formats))
@@ -522,15 +561,47 @@ def _outputs_exist(out: Path, entry: Entry) -> bool:
     return all((out / rel).is_file() for files in entry.outputs for rel in files.values())
 
 
-def settle_names(forms: list[Form]) -> list[Form]:
+def _forms(
+    sources: list[Path], ids: dict[Path, str], named_ids: set[str], checked: dict[str, Checked], cache: Cache
+) -> list[Form]:
+    """Every form of the output folder, in source order: checked now, or carried from the cache."""
+    forms: list[Form] = []
+    for order, s in enumerate(sources):
+        sid = ids[s]
+        entry = cache.entries.get(sid)
+        previous = entry.outputs if entry else []
+        c = checked.get(str(s))
+        if c is not None:
+            for i, (d, rep) in enumerate(zip(c.digests, c.reports, strict=True)):
+                cached = previous[i] if i < len(previous) else None
+                was_draft = bool(entry and i < len(entry.digests) and entry.digests[i].draft)
+                named = sid in named_ids  # changed but not named (a partial build): its figures, not its files
+                forms.append(Form(sid, str(s), i, order, d, rep if named else None, None, cached, named, was_draft))
+        elif entry is not None:
+            for i, (d, files) in enumerate(zip(entry.digests, entry.outputs, strict=True)):
+                forms.append(Form(sid, str(s), i, order, d, None, None, files))
+    return forms
+
+
+def _to_render(form: Form, named_ids: set[str]) -> bool:
+    """Named, with a settled name and nothing against writing it: checked now, or from the cache but moved."""
+    d = form.digest
+    if form.sid not in named_ids or d.name is None or not (d.ok or d.draft) or d.kept:
+        return False
+    if form.rebuilt:
+        return form.report is not None
+    return bool(form.cached) and not _held(form, d.name.casefold())
+
+
+def settle_names(forms: list[Form]) -> None:
     """Give every form that has outputs a name no other form has, deterministically and without stealing.
 
     A name is compared case-folded (Windows and macOS see ABC and abc as one file). Of the forms that want a
     name, the one whose files held it in the last build keeps it, else the first in source order. Another form
     of the same year and 项目名称 is PD501 and gets no file; a different project whose name cleans up alike
     gets ``<name>-<source file>``, or a number after it, never a name another form wants. A form with errors
-    wants the name of its last good files, and keeps them (PD703). Returns the forms whose settled name differs
-    from the one they were rendered under, to be rendered again.
+    wants the name of its last good files, and keeps them (PD703). Nothing is rendered yet: every form is
+    rendered once, under the name settled here.
     """
     wanting: dict[str, list[Form]] = {}
     for form in forms:
@@ -548,11 +619,9 @@ def settle_names(forms: list[Form]) -> list[Form]:
         if base is not None:
             wanting.setdefault(base.casefold(), []).append(form)
     taken = set(wanting)
-    renamed: list[Form] = []
     for key, group in wanting.items():
         group.sort(key=lambda f: (not _held(f, key), f.order))
         winner, *others = group
-        _assign(winner, winner.digest.name or "", renamed)
         for form in others:
             d = form.digest
             if d.year == winner.digest.year and d.project == winner.digest.project and (d.ok or d.draft):
@@ -561,8 +630,7 @@ def settle_names(forms: list[Form]) -> list[Form]:
                 d.diagnostics.append(duplicate_project(d.path, d.year, d.project, winner.digest.path, at))
                 d.recheck()
                 d.name, d.draft = None, False
-                discard_all([form.staged])
-                form.staged, form.cached = None, None
+                form.report, form.cached = None, None
                 continue
             base = d.name or ""
             stem = safe_filename(Path(d.path.split("#")[0]).stem, max_bytes=60)
@@ -570,20 +638,26 @@ def settle_names(forms: list[Form]) -> list[Form]:
             while candidate.casefold() in taken:
                 candidate, n = f"{base}-{stem}-{n}", n + 1
             taken.add(candidate.casefold())
-            _assign(form, candidate, renamed)
+            d.name = candidate
     for form in forms:
-        d = form.digest
-        if not d.ok and not d.draft and d.name is not None:
-            d.kept = _held(form, d.name.casefold())
-            if d.kept:
-                d.diagnostics.append(
-                    Diagnostic.make(
-                        "PD703", f"有错误，未生成新文件；保留上次生成的 {d.name}.docx 等文件（不含本次修改）"
-                    ).with_path(d.path)
-                )
-            else:
-                d.name = None
-    return renamed
+        if not form.digest.ok and not form.digest.draft:
+            _keep_last_good(form)
+
+
+def _keep_last_good(form: Form) -> None:
+    """A form that cannot be written keeps the files of its last good build under its name (PD703), if any."""
+    d = form.digest
+    if d.name is None:
+        return
+    d.kept = _held(form, d.name.casefold()) and not form.cached_draft
+    if d.kept:
+        d.diagnostics.append(
+            Diagnostic.make(
+                "PD703", f"有错误，未生成新文件；保留上次生成的 {d.name}.docx 等文件（不含本次修改）"
+            ).with_path(d.path)
+        )
+    else:
+        d.name = None
 
 
 def _stem(rel: str) -> str:
@@ -601,35 +675,6 @@ def _held(form: Form, key: str) -> bool:
     if not form.cached:
         return False
     return any(_stem(rel).casefold() == key for rel in form.cached.values())
-
-
-def _assign(form: Form, name: str, renamed: list[Form]) -> None:
-    d = form.digest
-    d.name = name
-    if not (d.ok or d.draft):
-        return  # keeps its last good files, or has none
-    if form.staged is not None and form.staged.name != name:
-        discard_all([form.staged])
-        form.staged = None
-        renamed.append(form)
-    elif form.staged is None and not form.rebuilt and form.cached and not _held(form, name.casefold()):
-        renamed.append(form)  # a form from the cache whose name moved: render it under its new name
-
-
-def rerender(job: Job, form: Form) -> None:
-    """The rare form whose name was settled differently from the one it was rendered under."""
-    d = form.digest
-    source = Path(d.path.split("#")[0])
-    reports = report_source(source, job.config)
-    rep = next((r for r in reports if r.path == d.path), None)
-    if rep is None or d.name is None:
-        return
-    if job.draft and not rep.ok:
-        drafted(rep, job.config)
-    if rep.result is None:
-        return
-    form.staged = render_form(job, rep, d.name, d)
-    form.rebuilt = form.staged is not None
 
 
 def commit_form(form: Form, out: Path, formats: tuple[str, ...], result: BuildResult) -> dict[str, str]:

@@ -455,11 +455,14 @@ def test_10_long_project_names(run_cli, tmp_path: Path, name: str):
 
 def test_12_full_disk_is_a_message_and_outputs_stay_intact(run_cli, tmp_path: Path, monkeypatch):
     import errno
+    import shutil
 
     from perfdoc import write
 
     out = tmp_path / "out"
-    assert run_cli("build", INCUBATOR.parent, "--out", out).code == 0
+    edit_dir = tmp_path / "src"
+    shutil.copytree(INCUBATOR.parent, edit_dir)
+    assert run_cli("build", edit_dir, "--out", out).code == 0
     before = outputs(out)
     real_open = os.open
 
@@ -469,10 +472,6 @@ def test_12_full_disk_is_a_message_and_outputs_stay_intact(run_cli, tmp_path: Pa
         return real_open(path, flags, mode)
 
     monkeypatch.setattr(write.os, "open", full)
-    edit_dir = tmp_path / "src"
-    import shutil
-
-    shutil.copytree(INCUBATOR.parent, edit_dir)
     edit(edit_dir / "incubator.md", "## 实际完成情况", "## 实际完成情况\n\n改动。")
     res = run_cli("build", edit_dir, "--out", out)
     assert res.code == 1
