@@ -12,6 +12,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
+from .snapshots import diagnostics_text, matches_snapshot
+
 BAD = Path(__file__).parent / "corpus" / "bad"
 EXPECTED: dict[str, dict[str, object]] = tomllib.loads((BAD / "expected.toml").read_text(encoding="utf-8"))
 
@@ -31,6 +33,13 @@ def test_bad_input(run_cli, name: str):
     assert doc["errors"] >= 1
     found = [(d["code"], d["line"]) for d in doc["files"][0]["diagnostics"]]
     assert (want["code"], want["line"]) in found, found
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_input_says_exactly_its_snapshot(name: str):
+    """Everything said about the file, not only the code it is for: a new or lost finding shows as a diff."""
+    actual = diagnostics_text(BAD / name)
+    assert matches_snapshot(actual, BAD / "snapshots" / name.replace(".md", ".txt")), actual
 
 
 def test_ten_megabyte_file(run_cli, tmp_path: Path):

@@ -330,3 +330,12 @@ def test_folders_give_markdown_and_named_docx_are_read(run_cli, tmp_path):
     assert res.code == 1 and "1 个 .docx 未检查" in res.err  # no source found, and the .docx is mentioned
     res = run_cli("check", folder / "a.docx", folder / "~$a.docx", "--format", "json")
     assert [Path(f["path"]).name for f in res.json()["files"]] == ["a.docx#表1", "a.docx#表2"]
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.docx")))
+def test_check_of_each_docx_fixture_says_exactly_its_snapshot(fixture):
+    """Every diagnostic of every form of the document, placed at its table, row and column."""
+    from .snapshots import diagnostics_text, matches_snapshot
+
+    actual = diagnostics_text(FIXTURES / fixture)
+    assert matches_snapshot(actual, FIXTURES / "snapshots" / fixture.replace(".docx", ".txt")), actual
