@@ -401,7 +401,8 @@ class Workers:
         if pool is None:
             return (local(self.job, item) for item in items)
         chunk = max(1, min(32, len(items) // (self.jobs * 8)))
-        return pool.map(remote, items, chunksize=chunk)
+        results: Iterable[Any] = pool.map(remote, items, chunksize=chunk)
+        return results
 
     def close(self) -> None:
         if self.pool is not None:

@@ -91,7 +91,8 @@ def _read_toml(path: Path) -> dict[str, object]:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{path}:{line}: 配置文件不是 UTF-8 编码（可能是 GBK），请在编辑器中以 UTF-8 另存") from None
     try:
-        return tomllib.loads(text)
+        data: dict[str, object] = tomllib.loads(text)
+        return data
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: 配置文件格式错误（TOML）：{exc}") from None
 
@@ -103,7 +104,8 @@ def find_config(start: Path) -> tuple[Path | None, dict[str, object]]:
         own = folder / CONFIG_FILE
         if own.is_file():
             data = _read_toml(own)
-            return own, dict(data.get("perfdoc", data))  # type: ignore[arg-type]
+            section = data.get("perfdoc", data)
+            return own, dict(section) if isinstance(section, dict) else {}
         py = folder / "pyproject.toml"
         if py.is_file():
             tool = _read_toml(py).get("tool", {})
@@ -116,7 +118,9 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     if explicit is not None:
         data = _read_toml(explicit)
         path: Path | None = explicit
-        values = dict(data.get("perfdoc", data.get("tool", {}).get("perfdoc", data)))  # type: ignore[union-attr]
+        tool = data.get("tool", {})
+        section = data.get("perfdoc", tool.get("perfdoc", data) if isinstance(tool, dict) else data)
+        values = dict(section) if isinstance(section, dict) else {}
     else:
         path, values = find_config(start or Path.cwd())
     cfg = Config(root=path.parent if path else (start or Path.cwd()).resolve())

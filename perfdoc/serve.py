@@ -143,8 +143,8 @@ def make_handler(root: Path, site: Site, port: Callable[[], int]) -> type[http.s
                     else:
                         super().do_GET()
                 else:
-                    body = "<h1>404</h1><p>此页面不存在：该表可能有错误而未生成，见下方错误列表。</p>"
-                    self._send(404, "text/html; charset=utf-8", self._with_script(body.encode()), head)
+                    missing = "<h1>404</h1><p>此页面不存在：该表可能有错误而未生成，见下方错误列表。</p>"
+                    self._send(404, "text/html; charset=utf-8", self._with_script(missing.encode()), head)
 
         def _inside(self, path: str) -> bool:
             """Only perfdoc's outputs under build/, after decoding %2e%2e and following symbolic links; never
@@ -229,9 +229,9 @@ def serve(
     bound_port = {"port": port}
     server = http.server.ThreadingHTTPServer((HOST, port), make_handler(out, site, lambda: bound_port["port"]))
     server.daemon_threads = True
-    host, bound = server.server_address[:2]
-    bound_port["port"] = int(bound)
-    echo(f"perfdoc serve：http://{host}:{bound}/  （Ctrl+C 停止）")
+    bound = int(server.server_address[1])
+    bound_port["port"] = bound
+    echo(f"perfdoc serve：http://{HOST}:{bound}/  （Ctrl+C 停止）")
 
     stop = threading.Event()
     watched = [p for p in {*(p.resolve() for p in paths), (config.root / config.templates_dir).resolve()} if p.exists()]

@@ -63,7 +63,7 @@ class HtmlRenderer:
 
         ctx = {**ctx, "css": Markup(self.assets["perfdoc.css"]), "js": Markup(self.assets["perfdoc.js"])}
         try:
-            return template.render(ctx).encode("utf-8")
+            return str(template.render(ctx)).encode("utf-8")
         except Exception as exc:  # any error of a user's template: say which file and which line
             where = _template_frame(exc) or (template.filename or template.name, None)
             line = f" 第 {where[1]} 行" if where[1] else ""

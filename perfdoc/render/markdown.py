@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from markdown_it import MarkdownIt
 
@@ -38,7 +39,7 @@ def parser() -> MarkdownIt:
     return md
 
 
-def _image_as_text(self: object, tokens: list, idx: int, options: object, env: object) -> str:  # type: ignore[type-arg]
+def _image_as_text(self: object, tokens: list[Any], idx: int, options: object, env: object) -> str:
     """Pages are self-contained: an image is shown by its description and never fetched (PD210 says so)."""
     from markupsafe import escape
 
@@ -49,7 +50,7 @@ def _image_as_text(self: object, tokens: list, idx: int, options: object, env: o
 
 def render_html(text: str) -> str:
     """Markdown → HTML with every tag in the content escaped."""
-    return parser().render(text)
+    return str(parser().render(text))
 
 
 def blocks(text: str) -> list[Block]:
@@ -81,7 +82,7 @@ def blocks(text: str) -> list[Block]:
     return out
 
 
-def _runs(children: list) -> list[Run]:  # type: ignore[type-arg]
+def _runs(children: list[Any]) -> list[Run]:
     runs: list[Run] = []
     bold = italic = False
     for child in children:

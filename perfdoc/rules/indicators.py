@@ -79,14 +79,13 @@ def score_not_above_rule(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     for r in _typed(ctx):
         ind = r.indicator
-        if r.kind != QUANTITATIVE or r.rule_score is None or ind.score > ind.weight:  # type: ignore[operator]
+        if r.kind != QUANTITATIVE or r.rule_score is None or r.actual is None or r.target is None:
+            continue
+        if ind.score is None or ind.weight is None or ind.score > ind.weight:  # PD401 says it
             continue
         if ind.score > r.rule_score and not (r.achieved is False and ind.score == ind.weight):  # PD403 says it
-            formula = (
-                f"(1 − ({r.actual.value} − {r.target.value}) ÷ {r.target.value})"
-                if r.reverse  # type: ignore[union-attr]
-                else f"{r.actual.value} ÷ {r.target.value}"
-            )  # type: ignore[union-attr]
+            actual, target = r.actual.value, r.target.value
+            formula = f"(1 − ({actual} − {target}) ÷ {target})" if r.reverse else f"{actual} ÷ {target}"
             yield ctx.diag(
                 "PD404",
                 f"「{ind.name}」得分 {ctx.num(ind.score)} 高于评分规则允许的 {ctx.num(r.rule_score)}"
