@@ -59,8 +59,8 @@ def docxtpl_plain(sources: list[Path]) -> float:
 
     from perfdoc.check import check_file
     from perfdoc.config import Config
-    from perfdoc.render.docx import DocxRenderer
     from perfdoc.render.templates import template_path
+    from perfdoc.render.wordtemplate import DocxRenderer
 
     cfg = Config()
     template = template_path(cfg, "form.docx")

@@ -375,12 +375,23 @@ def _work_render(item: RenderItem) -> Rendered:
 
 
 class Workers:
-    """The build's processes: one pool serves both phases (checking, then rendering), started only when the
-    work is worth it; results come back in the order given, whatever order the workers finish in."""
+    """The build's processes, started only when the work is worth it; results come back in the order given,
+    whatever order the workers finish in.
+
+    Where processes fork (Linux), the rendering phase starts its workers after the reading phase has
+    finished, so that they inherit the checked forms: only an index crosses the pipe, not the form.
+    Elsewhere the forms are sent to the workers.
+    """
 
     def __init__(self, job: Job, jobs: int):
         self.job, self.jobs = job, jobs
         self.pool: Any = None
+
+    @property
+    def fork(self) -> bool:
+        import multiprocessing  # here: a build with nothing to render starts no process and imports none of it
+
+        return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
 
     def _pool(self, total: int) -> Any:
         if self.jobs <= 1 or total < 4:
@@ -389,25 +400,45 @@ class Workers:
             import concurrent.futures as cf
             import multiprocessing
 
-            fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
-            ctx = multiprocessing.get_context("fork" if fork else "spawn")
+            ctx = multiprocessing.get_context("fork" if self.fork else "spawn")
             self.pool = cf.ProcessPoolExecutor(
                 self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(self.job,)
             )
         return self.pool
 
+    def _chunk(self, total: int) -> int:
+        return max(1, min(32, total // (self.jobs * 8)))
+
     def map(self, local: Callable[[Job, Any], Any], remote: Callable[[Any], Any], items: list[Any]) -> Iterable[Any]:
         pool = self._pool(len(items))
         if pool is None:
             return (local(self.job, item) for item in items)
-        chunk = max(1, min(32, len(items) // (self.jobs * 8)))
-        results: Iterable[Any] = pool.map(remote, items, chunksize=chunk)
+        results: Iterable[Any] = pool.map(remote, items, chunksize=self._chunk(len(items)))
+        return results
+
+    def map_inherited(self, local: Callable[[Job, Any], Any], items: list[Any]) -> Iterable[Any]:
+        """Like map, but the items reach forked workers through their memory, not through a pipe."""
+        global _inherited
+        if self.jobs <= 1 or len(items) < 4 or not self.fork:
+            return self.map(local, _work_render, items)
+        self.close()  # the reading phase's workers hold nothing of the forms settled since
+        _inherited = items
+        pool = self._pool(len(items))
+        results: Iterable[Any] = pool.map(_work_inherited, range(len(items)), chunksize=self._chunk(len(items)))
         return results
 
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
+
+
+_inherited: list[Any] = []
+
+
+def _work_inherited(index: int) -> Rendered:
+    assert _job is not None
+    return render_item(_job, _inherited[index])
 
 
 # -- the build -------------------------------------------------------------------------------------------------
@@ -505,7 +536,7 @@ def build(
             RenderItem(f.source, f.index, f.digest.name or "", f.report, f.digest.errors if f.digest.draft else 0)
             for f in todo
         ]
-        rendered = list(workers.map(render_item, _work_render, items))
+        rendered = list(workers.map_inherited(render_item, items))
     finally:
         workers.close()
     failed = [r.template_error for r in rendered if r.template_error]

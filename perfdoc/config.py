@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from .diagnostics import ConfigError, Diagnostic, Severity
 
@@ -18,8 +19,7 @@ MAX_CONFIG_BYTES = 256 * 1024
 MAX_PLACES = 6  # amounts printed with at most 6 decimals (万元 to the cent)
 
 
-@dataclass(frozen=True)
-class RuleSettings:
+class RuleSettings(NamedTuple):
     """[rules] of perfdoc.toml: validation rules switched off, or said at another severity, as ruff does.
 
     ``ignore = ["PD408"]``, ``severity = { PD301 = "error" }``. Sorted tuples, so that the build cache's

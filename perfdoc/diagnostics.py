@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .source import Locus, Position, SourceMap
 
@@ -25,8 +26,7 @@ class Severity(str, enum.Enum):
         return {"error": "错误", "warning": "警告", "info": "提示"}[self.value]
 
 
-@dataclass(frozen=True)
-class Code:
+class Code(NamedTuple):
     code: str
     severity: Severity
     title: str  # Chinese, as shown in docs/rules.md

@@ -10,13 +10,13 @@ printed does the source map turn that into ``file:line:col`` (Markdown) or ``fil
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 RawPath = tuple[str | int, ...]
 BODY = "正文"  # the first part of a raw path that points into the body: (BODY, section index)
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):  # NamedTuple, not a frozen dataclass: a tenth of the import time, for every command
     line: int  # 1-based; in a Word form, the row within its table
     column: int  # 1-based; in a Word form, the grid column
     table: int | None = None  # the Word table, 1-based in the document; None for a text file
@@ -27,8 +27,10 @@ class Position:
         return f"{path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class Locus:
+FIRST = Position(1, 1)  # where a diagnostic stands that has no better place
+
+
+class Locus(NamedTuple):
     """A logical place in a source: a raw path, and for the body a line and column inside the section."""
 
     raw_path: RawPath = ()
@@ -62,7 +64,7 @@ class SourceMap:
 
     value_pos: dict[RawPath, Position] = field(default_factory=dict)
     key_pos: dict[RawPath, Position] = field(default_factory=dict)
-    fallback: Position = Position(1, 1)
+    fallback: Position = FIRST
     sections: dict[int, Position] = field(default_factory=dict)  # section index → its heading or cell
     text_lines: bool = True  # body lines are lines of this file (Markdown); a Word cell is one place
 

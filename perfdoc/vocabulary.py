@@ -11,7 +11,7 @@ published forms say, with the synonyms real forms use, for the importer).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # -- values the model holds ---------------------------------------------------------------------------------
 
@@ -60,8 +60,7 @@ DIRECTION_WORDS = {"正向": POSITIVE, "positive": POSITIVE, "反向": REVERSE, 
 # -- the source vocabulary: keys of the front matter ------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FieldSpec:
+class FieldSpec(NamedTuple):
     name: str  # English name (glossary), the model's attribute
     label: str  # the form's label, the key authors write
     kind: str  # text / year / amount / decimal / rate / choice / funds / indicators / row
@@ -226,8 +225,7 @@ def known_keys() -> frozenset[str]:
 # -- the printed-form vocabulary: what the cells of published forms say -------------------------------------------
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(NamedTuple):
     """A label as forms print it: one of ``exact`` words, or any label containing one of ``within``.
 
     Labels are compared after the importer's normalisation (NFKC, no spaces, no 「(50分)」 decoration).

@@ -195,7 +195,7 @@ def test_a_new_format_is_one_module(tmp_path, monkeypatch, run_cli):
     extra.mkdir()
     (extra / "plain_text.py").write_text(PLAIN_TEXT_FORMAT, encoding="utf-8")
     monkeypatch.setattr(perfdoc.render, "__path__", [*perfdoc.render.__path__, str(extra)])
-    formats.registry.cache_clear()
+    formats.reset()
     try:
         out = tmp_path / "build"
         res = run_cli("build", "--format", "txt,docx", "--out", out, ROOT / "content")
@@ -207,4 +207,4 @@ def test_a_new_format_is_one_module(tmp_path, monkeypatch, run_cli):
         res = run_cli("build", "--format", "html", "--out", out, ROOT / "content")  # txt not chosen: kept
         assert res.code == 0 and (out / "2020" / "创业孵化基地运行保障.txt").is_file()
     finally:
-        formats.registry.cache_clear()
+        formats.reset()

@@ -277,9 +277,9 @@ def test_fast_path_matches_docxtpl_plain_render(seed_reports):
     """The compiled-once path renders what docxtpl's own render() renders, cell for cell."""
     from docxtpl import DocxTemplate
 
-    from perfdoc.render.docx import DocxRenderer
     from perfdoc.render.templates import template_path
     from perfdoc.render.wordml import VM_CONTINUE, VM_RESTART
+    from perfdoc.render.wordtemplate import DocxRenderer
 
     cfg = Config()
     renderer = DocxRenderer(template_path(cfg, "form.docx"))

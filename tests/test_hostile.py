@@ -844,8 +844,8 @@ def test_24_four_thousand_indicators_merge_correctly(tmp_path: Path):
 
     from perfdoc.check import check_file
     from perfdoc.config import Config
-    from perfdoc.render.docx import DocxRenderer
     from perfdoc.render.templates import PACKAGED_TEMPLATES
+    from perfdoc.render.wordtemplate import DocxRenderer
 
     items = "\n".join(
         f"      - {{三级指标: 指标{i}, 年度指标值: 安全, 实际完成值: 安全, 分值: 0.02}}" for i in range(4000)

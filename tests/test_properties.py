@@ -141,3 +141,14 @@ def test_any_table_shape(target: str, replacement: str, count: int):
         return
     for form in forms:
         run_all(form.markdown(comment=False))
+
+
+@given(st.text())
+def test_xml_escaping_is_saxutils_escaping(text: str) -> None:
+    """perfdoc's own escape and quoteattr (kept to avoid importing urllib through saxutils) give the same bytes."""
+    from xml.sax import saxutils
+
+    from perfdoc.render.xmltext import escape, quoteattr
+
+    assert escape(text) == saxutils.escape(text)
+    assert quoteattr(text) == saxutils.quoteattr(text)

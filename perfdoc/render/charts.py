@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+
+from .xmltext import escape, quoteattr
 
 ROW_HEIGHT = 26
 LABEL_WIDTH = 260

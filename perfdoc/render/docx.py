@@ -1,188 +1,33 @@
-"""The Word form, rendered through a docxtpl template parsed and compiled once per process.
+"""The Word form as an output format: build/<year>/<项目名称>.docx, through templates/form.docx.
 
-docxtpl's own ``render()`` re-reads, re-patches and recompiles the template for every document; a build of
-many forms instead patches each templated part once (docxtpl's ``patch_xml``, so every docxtpl tag works),
-compiles it once with autoescape on, and per form only renders strings and writes a zip whose unchanged
-members were compressed once.
+The template engine (``wordtemplate``) is imported when a form is rendered, not when the format registry is
+read: a build with nothing to do never loads it.
 """
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from ..config import Config
-from ..diagnostics import TemplateError
-from ..scoring import Result
-from .context import draft_banner, form_context
 from .formats import FormOutput, OutputFormat, compiled
-from .markdown import blocks
-from .wordml import (
-    VM_CONTINUE,
-    VM_RESTART,
-    CoreProperties,
-    ZipEntry,
-    apply_vertical_merges,
-    core_properties_xml,
-    insert_banner,
-    paragraphs_xml,
-    style_ids,
-    zip_bytes,
-)
 
-_LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\x07\x0c]")
-TEMPLATED_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml")
 CORE_PART = "docProps/core.xml"
-
-
-class CompiledDocxTemplate:
-    """Any docxtpl template, patched and compiled once; ``render`` fills it from a context dict."""
-
-    def __init__(self, template: Path):
-        import jinja2
-        from docxtpl import DocxTemplate
-
-        self.template = template
-        try:
-            raw = template.read_bytes()
-            with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-                members = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
-            self._docxtpl = DocxTemplate(io.BytesIO(raw))
-            self._docxtpl.init_docx()
-        except Exception as exc:  # a template is a user's file: a broken zip or XML is a message, not a traceback
-            raise TemplateError(f"Word 模板 {template} 无法读取：{_xml_problem(exc)}") from None
-        env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
-        self._order = [name for name, _ in members]
-        self._static: dict[str, ZipEntry] = {}
-        self._compiled: dict[str, jinja2.Template] = {}
-        for name, data in members:
-            if name.startswith(TEMPLATED_PARTS) and b"{" in data:
-                try:
-                    source = _literal_braces(self._docxtpl.patch_xml(data.decode("utf-8")))
-                    self._compiled[name] = env.from_string(source)
-                except jinja2.TemplateSyntaxError as exc:
-                    raise TemplateError(f"Word 模板 {template} 的 {name} 有语法错误：{exc.message}") from None
-                except Exception as exc:
-                    raise TemplateError(f"Word 模板 {template} 的 {name} 无法读取：{_xml_problem(exc)}") from None
-            elif name != CORE_PART:
-                self._static[name] = ZipEntry.of(name, data)
-        if CORE_PART not in self._order:
-            self._order.append(CORE_PART)
-        styles = dict(members).get("word/styles.xml", b"")
-        self._style_ids = style_ids(styles)
-
-    def render(self, ctx: dict[str, Any], core: CoreProperties, banner: str = "") -> bytes:
-        """banner: a line set in red above everything else of the document (the draft mark)."""
-        import jinja2
-
-        entries: list[ZipEntry] = []
-        for name in self._order:
-            if name in self._static:
-                entries.append(self._static[name])
-            elif name == CORE_PART:
-                entries.append(ZipEntry.of(name, core_properties_xml(core)))
-            else:
-                try:
-                    xml = self._compiled[name].render(ctx)
-                except jinja2.UndefinedError as exc:
-                    raise TemplateError(f"Word 模板 {self.template} 引用了不存在的变量：{exc.message}") from None
-                except Exception as exc:  # a filter or an expression of the user's template failed
-                    raise TemplateError(
-                        f"Word 模板 {self.template} 的 {name} 渲染失败：{type(exc).__name__}: {exc}"
-                    ) from None
-                if banner and name == "word/document.xml":
-                    xml = insert_banner(xml, banner)
-                if _LISTING_CHARS.search(xml):  # tabs and line breaks in content become w:tab and w:br
-                    xml = self._docxtpl.resolve_listing(xml)
-                if name == "word/document.xml":
-                    xml = apply_vertical_merges(xml)
-                entries.append(ZipEntry.of(name, xml.encode("utf-8")))
-        return zip_bytes(entries)
-
-
-class DocxRenderer(CompiledDocxTemplate):
-    """The 财政项目支出绩效自评表 itself."""
-
-    def context(self, result: Result, config: Config) -> dict[str, Any]:
-        from markupsafe import Markup
-
-        ctx = form_context(result, config)
-        ctx["goal"] = Markup(paragraphs_xml(blocks(ctx["goal_markdown"]), self._style_ids))
-        ctx["outcome"] = Markup(paragraphs_xml(blocks(ctx["outcome_markdown"]), self._style_ids))
-        rows = []
-        for row in ctx["indicators"]:
-            rows.append(
-                replace(
-                    row,
-                    category=_merge_marker(row.category, row.category_span),
-                    subcategory=_merge_marker(row.subcategory, row.subcategory_span),
-                )
-            )
-        ctx["indicators"] = rows
-        return ctx
-
-    def render_form(self, result: Result, config: Config, draft_errors: int = 0) -> bytes:
-        """draft_errors > 0: the form still has errors and is marked 草稿 above the title and in its
-        properties, whatever the template says (a unit's own template may lack the {{ draft }} mark)."""
-        ctx = self.context(result, config)
-        ctx["draft"] = draft_errors > 0
-        ctx["draft_errors"] = draft_errors
-        core = core_properties(result)
-        banner = ""
-        if draft_errors:
-            banner = draft_banner(draft_errors)
-            core = replace(core, title=f"【草稿】{core.title}", subject=f"草稿：{core.subject}（有错误）")
-        return self.render(ctx, core, banner)
-
-
-def _xml_problem(exc: Exception) -> str:
-    line = getattr(exc, "lineno", None)  # lxml's XMLSyntaxError and Jinja's errors carry one
-    where = f"第 {line} 行：" if line else ""
-    return f"{where}{type(exc).__name__}: {exc}"
-
-
-def _merge_marker(text: str, span: int) -> str:
-    if span == 0:
-        return VM_CONTINUE
-    return (VM_RESTART + text) if span > 1 else text
-
-
-def _literal_braces(source: str) -> str:
-    """docxtpl's escapes for literal braces in a template ({_{ prints {{). docxtpl replaces them in the
-    rendered output, where content containing "{_{" would be changed too; here they become Jinja literals."""
-    for escaped, literal in (("{_{", "{{"), ("}_}", "}}"), ("{_%", "{%"), ("%_}", "%}")):
-        source = source.replace(escaped, "{{ '" + literal + "' }}")
-    return source
-
-
-def core_properties(result: Result) -> CoreProperties:
-    a = result.assessment
-    year = a.year or 2000
-    return CoreProperties(
-        title=f"{a.project} 财政项目支出绩效自评表（{a.year} 年度）",
-        subject="财政项目支出绩效自评表",
-        creator=a.unit or a.department or "perfdoc",
-        keywords=f"绩效自评,{a.year},{a.department}",
-        description=f"由 perfdoc 根据 {Path(a.path).as_posix()} 生成",
-        timestamp=f"{year + 1:04d}-01-01T00:00:00Z",
-    )
 
 
 def render_form(job: FormOutput) -> bytes:
     """The form as a Word document, through the project's form.docx (or the packaged one)."""
     from .templates import template_path
+    from .wordtemplate import DocxRenderer
 
     renderer = compiled("docx", lambda: DocxRenderer(template_path(job.config, "form.docx")))
     assert job.report.result is not None
-    return renderer.render_form(job.report.result, job.config, draft_errors=job.draft_errors)  # type: ignore[no-any-return]
+    data: bytes = renderer.render_form(job.report.result, job.config, draft_errors=job.draft_errors)
+    return data
 
 
 def written_by_perfdoc(path: Path) -> bool:
     """perfdoc marks the documents it writes in their properties (core.xml: 由 perfdoc 根据…)."""
+    import zipfile
+
     try:
         with zipfile.ZipFile(path) as zf:
             core = zf.read(CORE_PART) if CORE_PART in zf.namelist() else b""

@@ -19,10 +19,9 @@ import importlib
 import os
 import pkgutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import quote
 
 from ..diagnostics import PerfdocError
@@ -33,8 +32,7 @@ if TYPE_CHECKING:
     from ..digest import Digest
 
 
-@dataclass(frozen=True)
-class FormOutput:
+class FormOutput(NamedTuple):
     """What a rendered format is given for one form."""
 
     report: FileReport  # checked and scored (a draft when draft_errors > 0)
@@ -48,8 +46,7 @@ class FormOutput:
         return href(target, self.target.parent)
 
 
-@dataclass(frozen=True)
-class CollectionOutput:
+class CollectionOutput(NamedTuple):
     """What a collected format is given: every form of the output folder, by its digest."""
 
     digests: list[Digest]
@@ -58,8 +55,7 @@ class CollectionOutput:
     formats: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class OutputFormat:
+class OutputFormat(NamedTuple):  # NamedTuples here: the registry is read by every build, even one with nothing to do
     name: str  # as chosen with --format and recorded in the cache: "docx"
     suffix: str  # ".docx"
     title: str  # Chinese, for help and messages: "Word 自评表"
@@ -71,7 +67,7 @@ class OutputFormat:
     follows: str | None = None
     always: bool = False
     written_by_perfdoc: Callable[[Path], bool] | None = None  # recognises an untracked output perfdoc wrote
-    aliases: tuple[str, ...] = field(default=())
+    aliases: tuple[str, ...] = ()
     year_file: str | None = None  # a collection written once per year: its file name in build/<year>/
     label: str = ""  # how the index links a year's file: "Excel"
 
@@ -98,10 +94,12 @@ def registry() -> dict[str, OutputFormat]:
     return dict(sorted(found.items(), key=lambda kv: (kv[1].order, kv[0])))
 
 
+@lru_cache(maxsize=1)
 def per_form() -> dict[str, OutputFormat]:
     return {name: fmt for name, fmt in registry().items() if fmt.per_form}
 
 
+@lru_cache(maxsize=64)
 def closure(chosen: tuple[str, ...]) -> tuple[str, ...]:
     """The chosen formats with everything they need, in build order."""
     wanted = set(chosen)
@@ -131,9 +129,16 @@ def parse_formats(text: str) -> tuple[str, ...]:
     return chosen
 
 
+@lru_cache(maxsize=1)
 def suffixes() -> tuple[str, ...]:
     """The suffixes of per-form outputs: the only files a build's cache may name."""
     return tuple(fmt.suffix for fmt in per_form().values())
+
+
+def reset() -> None:
+    """Find the formats again (a test adds one): the registry and every view of it."""
+    for cached in (registry, per_form, suffixes, closure):
+        cached.cache_clear()
 
 
 def href(target: Path, start: Path) -> str:

@@ -16,10 +16,7 @@ from ..config import Config
 from ..diagnostics import TemplateError
 from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
-from .charts import Bar, bar_chart
-from .context import draft_banner, form_context
 from .formats import CollectionOutput, FormOutput, OutputFormat, compiled, href, per_form, registry, wants
-from .markdown import render_html
 
 FORM_TEMPLATE = "form.html.j2"
 INDEX_TEMPLATE = "index.html.j2"
@@ -78,6 +75,9 @@ class HtmlRenderer:
         from markupsafe import Markup
 
         assert report.result is not None
+        from .context import form_context
+        from .markdown import render_html
+
         ctx = form_context(report.result, self.config)
         ctx["draft"] = draft_errors > 0
         ctx["draft_errors"] = draft_errors
@@ -119,6 +119,8 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
 
 def mark_draft(page: bytes, errors: int) -> bytes:
     from markupsafe import escape
+
+    from .context import draft_banner
 
     style = "background:#c00000;color:#fff;font-weight:bold;padding:8px 16px;text-align:center"
     banner = f'<div class="draft-banner" role="alert" style="{style}">{escape(draft_banner(errors))}</div>'.encode()
@@ -162,6 +164,8 @@ def index_row(entry: IndexEntry, config: Config) -> dict[str, Any]:
 
 def charts(entries: list[IndexEntry]) -> list[str]:
     from markupsafe import Markup
+
+    from .charts import Bar, bar_chart
 
     totals, rates, deductions = [], [], []
     for e in entries:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from markdown_it import MarkdownIt
+if TYPE_CHECKING:  # imported where a parser is made: the format registry loads this module on every build
+    from markdown_it import MarkdownIt
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Block:
 
 @lru_cache(maxsize=1)
 def parser() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
     # Entities stay text: an author who types "&amp;" sees "&amp;", as in every other field of the form.
     # No setext headings: a "---" line under a paragraph is a rule in the text, not a heading of the form.
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).disable(

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 from ..diagnostics import PerfdocError
@@ -21,6 +17,8 @@ class PdfUnavailable(PerfdocError):
 
 
 def find_soffice() -> str | None:
+    import shutil
+
     for name in SOFFICE_NAMES:
         found = shutil.which(name)
         if found:
@@ -30,6 +28,11 @@ def find_soffice() -> str | None:
 
 def convert_to_pdf(docx_files: list[Path]) -> list[Path]:
     """Convert in one LibreOffice process with a private profile; each PDF lands beside its .docx atomically."""
+    import os  # here, not at the top: the format registry imports this module on every build
+    import shutil
+    import subprocess
+    import tempfile
+
     soffice = find_soffice()
     if soffice is None:
         raise PdfUnavailable(

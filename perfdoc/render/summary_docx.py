@@ -10,9 +10,9 @@ from .formats import CollectionOutput, OutputFormat
 def write_summary_documents(job: CollectionOutput) -> list[Path]:
     from ..summary import summarize, view, years_of
     from ..write import write_atomic
-    from .docx import CompiledDocxTemplate
     from .templates import template_path
     from .wordml import CoreProperties
+    from .wordtemplate import CompiledDocxTemplate
 
     template = CompiledDocxTemplate(template_path(job.config, "summary.docx"))
     written = []

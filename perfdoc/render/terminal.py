@@ -5,10 +5,9 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from ..summary import Summary, view
-
 if TYPE_CHECKING:
     from ..config import Config
+    from ..summary import Summary
 
 
 def _width(text: str) -> int:
@@ -21,6 +20,8 @@ def _pad(text: str, width: int, right: bool = False) -> str:
 
 
 def terminal_table(summary: Summary, config: Config) -> str:
+    from ..summary import view
+
     v = view(summary, config)
     head = [
         "序号",

@@ -8,9 +8,9 @@ import re
 import struct
 import zlib
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
 
 from .markdown import Block
+from .xmltext import escape
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 

@@ -6,12 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..numbers import HUNDRED, fmt_score
-from ..summary import Summary
 from .formats import CollectionOutput, OutputFormat
-from .wordml import repack_zip
 
 if TYPE_CHECKING:
     from ..config import Config
+    from ..summary import Summary
 
 
 def _named_styles(wb: Any, amount_format: str) -> dict[str, str]:
@@ -148,6 +147,8 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
     wb.properties.created = wb.properties.modified = datetime(summary.year + 1, 1, 1)
     buf = io.BytesIO()
     wb.save(buf)
+    from .wordml import repack_zip
+
     return repack_zip(buf.getvalue(), timestamp=f"{summary.year + 1:04d}-01-01T00:00:00Z")
 
 
