@@ -74,6 +74,9 @@ grade_bands = { "优" = 90, "良" = 80, "中" = 60, "差" = 0 }
 content_dir = "content"
 build_dir = "build"
 templates_dir = "templates"
+# [rules]                      # 关闭校验规则或改变级别（可配置的规则见 perfdoc rules）
+# ignore = ["PD408"]
+# severity = { PD301 = "error" }
 """
 
 

@@ -69,3 +69,13 @@ def test_format_doc_vocabulary_is_generated_from_the_vocabulary(run_cli):
     block = text.split("<!-- vocabulary:start -->\n", 1)[1].split("<!-- vocabulary:end -->", 1)[0]
     assert block == run_cli("vocabulary").out
     assert "环境效益指标" in block and "年度总体目标完成情况" in block
+
+
+def test_architecture_doc_names_every_module():
+    """docs/architecture.md is the map of the package: a module it does not name is a module nobody can find."""
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "perfdoc").rglob("*.py")):
+        if path.name in ("__init__.py", "__main__.py"):
+            continue
+        rel = path.relative_to(ROOT / "perfdoc").as_posix()
+        assert rel in text or f"perfdoc/{rel}" in text or path.stem in text, rel
