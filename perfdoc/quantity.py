@@ -69,29 +69,6 @@ _QUANTITY = re.compile(
     re.DOTALL,
 )
 
-# Words that say on their own whether a qualitative target was met.
-ACHIEVED_WORDS = {
-    "达成",
-    "已达成",
-    "完成",
-    "已完成",
-    "达到",
-    "已达到",
-    "符合",
-    "满足",
-    "是",
-    "全部完成",
-    "实现",
-    "已实现",
-}
-PARTIAL_WORDS = {"部分达成", "部分完成", "基本达成", "基本完成", "部分实现", "基本实现", "基本符合", "基本满足"}
-PARTIAL_PREFIXES = ("部分", "基本", "部分地", "初步")
-MISSED_PREFIXES = ("未", "没有", "未能", "不")
-MISSED_WORDS = {"未达成", "未完成", "未达到", "不符合", "未实现", "否", "没有完成"}
-
-# Reverse indicators written without ≤ (a bare `1%` target on 投诉率 means "at most").
-REVERSE_NAME_HINTS = ("投诉率", "差错率", "事故", "发生率", "超支", "违规", "失误率", "故障率", "返工率")
-
 
 @dataclass(frozen=True)
 class Quantity:

@@ -14,18 +14,25 @@ from typing import TYPE_CHECKING
 from .model import Assessment, FundingRow, Indicator
 from .numbers import HUNDRED, ZERO, round2
 from .quantity import (
-    ACHIEVED_WORDS,
-    MISSED_PREFIXES,
-    MISSED_WORDS,
-    PARTIAL_PREFIXES,
-    PARTIAL_WORDS,
-    REVERSE_NAME_HINTS,
     Quantity,
     normalize_words,
     parse_quantity,
     units_agree,
 )
-from .vocabulary import ACHIEVED, ASSESSMENT, FUNDING_COLUMNS, MISSED, PARTIAL, REVERSE
+from .vocabulary import (
+    ACHIEVED,
+    ACHIEVED_WORDS,
+    ASSESSMENT,
+    FUNDING_COLUMNS,
+    MISSED,
+    MISSED_PREFIXES,
+    MISSED_WORDS,
+    PARTIAL,
+    PARTIAL_PREFIXES,
+    PARTIAL_WORDS,
+    REVERSE,
+    REVERSE_NAME_HINTS,
+)
 
 if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
     from .config import Config

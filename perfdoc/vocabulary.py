@@ -11,6 +11,7 @@ published forms say, with the synonyms real forms use, for the importer).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 # -- values the model holds ---------------------------------------------------------------------------------
@@ -55,6 +56,30 @@ BAND_WORDS = {
     "missed": MISSED,
 }
 DIRECTION_WORDS = {"正向": POSITIVE, "positive": POSITIVE, "反向": REVERSE, "reverse": REVERSE}
+
+
+# What a qualitative actual value says on its own (scoring infers the band from it: 已完成 is 达成).
+ACHIEVED_WORDS = {
+    "达成",
+    "已达成",
+    "完成",
+    "已完成",
+    "达到",
+    "已达到",
+    "符合",
+    "满足",
+    "是",
+    "全部完成",
+    "实现",
+    "已实现",
+}
+PARTIAL_WORDS = {"部分达成", "部分完成", "基本达成", "基本完成", "部分实现", "基本实现", "基本符合", "基本满足"}
+PARTIAL_PREFIXES = ("部分", "基本", "部分地", "初步")
+MISSED_PREFIXES = ("未", "没有", "未能", "不")
+MISSED_WORDS = {"未达成", "未完成", "未达到", "不符合", "未实现", "否", "没有完成"}
+
+# Reverse indicators written without ≤ (a bare `1%` target on 投诉率 means "at most").
+REVERSE_NAME_HINTS = ("投诉率", "差错率", "事故", "发生率", "超支", "违规", "失误率", "故障率", "返工率")
 
 
 # -- the source vocabulary: keys of the front matter ------------------------------------------------------------
@@ -311,6 +336,10 @@ SECTION_WORDS = {kind: Words(titles) for kind, titles in SECTION_TITLES.items()}
 # -- generated documentation -----------------------------------------------------------------------------------
 
 
+def _j(words: Iterable[str]) -> str:
+    return "、".join(words)
+
+
 def markdown_tables() -> str:
     """The vocabulary as the tables of docs/format.md (a test keeps that file equal to this)."""
     lines = ["| 一级指标 | 二级指标 |", "| --- | --- |"]
@@ -326,6 +355,10 @@ def markdown_tables() -> str:
         f"| 达成情况 | {'、'.join(w for w in BAND_WORDS if not w.isascii())} |",
         f"| 指标方向 | {'、'.join(w for w in DIRECTION_WORDS if not w.isascii())} |",
         f"| 等级（默认） | {'、'.join(GRADE_NAMES)} |",
+        f"| 定性指标实际完成值：视为达成 | {'、'.join(sorted(ACHIEVED_WORDS))}，或与年度指标值相同 |",
+        f"| 定性指标实际完成值：部分达成 | {_j(sorted(PARTIAL_WORDS))}，或指标值前加 {_j(PARTIAL_PREFIXES)} |",
+        f"| 定性指标实际完成值：未达成 | {_j(sorted(MISSED_WORDS))}，或指标值前加 {_j(MISSED_PREFIXES)} |",
+        f"| 按反向指标计分的指标名称 | 含 {'、'.join(REVERSE_NAME_HINTS)}（或二级、一级指标含“成本”） |",
     ]
     lines += ["", "| 字段 | 英文名 | 也可写作 |", "| --- | --- | --- |"]
     for specs in (TOP_FIELDS, FUNDS_FIELDS, ROW_FIELDS, INDICATOR_FIELDS):
