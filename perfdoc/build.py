@@ -47,7 +47,7 @@ from .write import WriteError, commit, discard, remove_stale, safe_filename, sta
 
 RESERVED_STEMS = {"summary", "index"}
 CACHE_FILE = ".perfdoc-cache.json"
-CACHE_VERSION = 2
+CACHE_VERSION = 3  # 3: diagnostics keep their configured severity
 
 
 @dataclass

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from perfdoc.build import CACHE_VERSION
+
 from .conftest import SEED_FILES, edit
 
 INCUBATOR = SEED_FILES["创业孵化基地运行保障"]
@@ -265,7 +267,7 @@ def test_2_the_cache_cannot_delete_outside_the_output_folder(run_cli, tmp_path: 
     (root / "build" / "2020" / "victim.txt").write_bytes(b"keep me")
     rel = outputs_field.replace("/ANY/", str(victim_dir) + "/")
     cache = (
-        '{"version": 2, "salt": "x", "entries": {"content/gone.md": {"key": "k", "stat": [], '
+        f'{{"version": {CACHE_VERSION}, "salt": "x", "entries": {{"content/gone.md": {{"key": "k", "stat": [], '
         f'"digests": [], "outputs": {rel}}}}}}}'
     )
     (root / "build" / ".perfdoc-cache.json").write_text(cache, encoding="utf-8")
