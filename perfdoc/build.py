@@ -42,7 +42,7 @@ from .render.formats import (
     suffixes,
     wants,
 )
-from .render.templates import PACKAGE, PACKAGED_TEMPLATES, template_dirs
+from .render.templates import PACKAGE, PACKAGED_TEMPLATES
 from .write import WriteError, commit, discard, remove_stale, safe_filename, stage, write_atomic
 
 RESERVED_STEMS = {"summary", "index"}
@@ -87,7 +87,8 @@ def code_digest() -> str:
         h = hashlib.sha256(__version__.encode())
         for folder in (PACKAGE, PACKAGED_TEMPLATES):
             for p in sorted(folder.rglob("*")):
-                if p.is_file() and p.suffix in (".py", ".docx", ".j2", ".css", ".js") and "__pycache__" not in p.parts:
+                wanted = p.suffix in (".py", ".toml", ".docx", ".j2", ".css", ".js")
+                if p.is_file() and wanted and "__pycache__" not in p.parts:
                     h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
         _code_digest = h.hexdigest()
     return _code_digest
@@ -99,10 +100,12 @@ def inputs_salt(config: Config, formats: tuple[str, ...], draft: bool = False) -
     for f in fields(Config):
         if f.name != "root":
             h.update(f"{f.name}={getattr(config, f.name)!r}\n".encode())
-    for folder in template_dirs(config):
-        for p in sorted(folder.iterdir()):
-            if p.is_file() and p.suffix in (".docx", ".j2", ".css", ".js", ".html"):
-                h.update(p.name.encode() + b"\0" + p.read_bytes())
+    # The project's own templates and profiles, those of every profile a form may name included.
+    for folder in (config.root / config.templates_dir, config.root / "profiles"):
+        if folder.is_dir():
+            for p in sorted(folder.rglob("*")):
+                if p.is_file() and p.suffix in (".docx", ".j2", ".css", ".js", ".html", ".toml"):
+                    h.update(p.relative_to(folder).as_posix().encode() + b"\0" + p.read_bytes())
     return h.hexdigest()
 
 
@@ -294,8 +297,8 @@ def check_source(job: Job, source: Path) -> Checked:
         a = rep.assessment
         name = output_name(a.year, a.project, rep.path) if a and a.project else None
         if job.draft and not rep.ok:
-            drafted(rep, job.config)
-        digest = digest_of(rep, job.config, name)
+            drafted(rep, rep.config or job.config)
+        digest = digest_of(rep, rep.config or job.config, name)
         renderable = name is not None and rep.result is not None and (rep.ok or job.draft)
         digest.draft = renderable and not rep.ok
         rep.raw = None  # positions are placed: the raw tree need not travel back from a worker
@@ -314,7 +317,7 @@ def render_item(job: Job, item: RenderItem) -> Rendered:
             reports = report_source(Path(item.source), job.config)
             rep = reports[item.index] if item.index < len(reports) else None
             if rep is not None and job.draft and not rep.ok:
-                drafted(rep, job.config)
+                drafted(rep, rep.config or job.config)
         if rep is None or rep.result is None:
             return Rendered()
         path = rep.path
@@ -337,7 +340,8 @@ def render_staged(job: Job, rep: FileReport, name: str, draft_errors: int) -> St
             if fmt.render is None or fmt.name not in chosen:
                 continue
             target = job.out / f"{name}{fmt.suffix}"
-            data = fmt.render(FormOutput(rep, job.config, target, job.out, chosen, draft_errors))
+            config = rep.config or job.config  # a form that names its own 表式 is rendered in it
+            data = fmt.render(FormOutput(rep, config, target, job.out, chosen, draft_errors))
             staged.files[fmt.name] = (_str(stage(target, data)), str(target))
     except BaseException:
         discard_all([staged])

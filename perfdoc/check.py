@@ -25,6 +25,7 @@ class FileReport:
     assessment: Assessment | None = None
     result: Result | None = None
     raw: RawDocument | None = None
+    config: Config | None = None  # what it was checked with: the project's, or the profile the form names
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def count(self, severity: Severity) -> int:
@@ -96,7 +97,10 @@ def check_raw(raw: RawDocument, config: Config, name: str | None = None) -> File
     from .rules import RuleContext, validate
 
     report = FileReport(path=name or raw.path, raw=raw)
-    assessment, found = parse_assessment(raw, tuple(config.grade_bands))
+    config, found = form_config(raw, config)
+    report.config = config
+    assessment, shape = parse_assessment(raw, tuple(config.grade_bands), config.aliases)
+    found += shape
     report.assessment = assessment
     if not any(d.severity == Severity.ERROR for d in found):  # rules on a half-read form only add noise
         report.result = score(assessment, config)
@@ -104,6 +108,28 @@ def check_raw(raw: RawDocument, config: Config, name: str | None = None) -> File
     report.diagnostics = [d.resolve(raw.source_map) for d in config.rules.apply(found)]
     report.sort()
     return report
+
+
+def form_config(raw: RawDocument, config: Config) -> tuple[Config, list[Diagnostic]]:
+    """The configuration a form is checked and rendered with: the project's, or the profile it names itself
+    (表式: sichuan), a department may keep forms of two templates. An unknown name is PD207 at its key."""
+    from .config import available_profiles, with_profile
+    from .diagnostics import ConfigError
+    from .vocabulary import TOP_FIELDS, field_spec
+
+    if not isinstance(raw.data, dict):
+        return config, []
+    spec = field_spec(TOP_FIELDS, "profile")
+    key = next((k for k in spec.keys if k in raw.data), None)
+    name = raw.data.get(key) if key else None
+    if key is None or not isinstance(name, str) or not name.strip() or name.strip() == config.profile:
+        return config, []
+    try:
+        return with_profile(config, name.strip()), []
+    except ConfigError:
+        known = "、".join(available_profiles(config.root))
+        message = f"「{spec.label}」只能是 {known}，而不是「{name.strip()}」（项目自己的表式放在 profiles/ 中）"
+        return config, [Diagnostic.make("PD207", message, "profile", locus=Locus((key,))).with_path(raw.path)]
 
 
 def check_file(path: Path, config: Config) -> FileReport:

@@ -49,12 +49,21 @@ class Config:
     grade_bands: dict[str, Decimal] = field(
         default_factory=lambda: {"优": Decimal(90), "良": Decimal(80), "中": Decimal(60), "差": Decimal(0)}
     )
-    weight_policy: bool = False  # check MOF's 产出 50 / 效益 30 / 满意度 10 / 执行率 10
+    weight_policy: bool = False  # check the first-level weights below (MOF: 产出 50 / 效益 30 / 满意度 10 / 执行率 10)
+    category_weights: dict[str, Decimal] = field(
+        default_factory=lambda: {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
+    )
+    band_achieved: Decimal = Decimal("0.8")  # a qualitative 达成 scores from 80 % of 分值
+    band_partial: Decimal = Decimal("0.6")  # 部分达成 from 60 % (some district templates: 50 %)
     exceed_ratio: Decimal = Decimal("1.5")  # actual ≥ ratio × target suggests the target was set too low
     content_dir: str = "content"
     build_dir: str = "build"
     templates_dir: str = "templates"
     rules: RuleSettings = field(default_factory=RuleSettings)
+    project_values: dict[str, object] = field(default_factory=dict, repr=False)  # as perfdoc.toml wrote them
+    profile: str = "shanghai"  # the form's layout and vocabulary: perfdoc/profiles/<name>.toml
+    labels: dict[str, str] = field(default_factory=dict)  # printed labels the profile changes (vocabulary.LABELS)
+    aliases: dict[str, str] = field(default_factory=dict)  # group names this form writes → the vocabulary's
     root: Path = field(default_factory=Path.cwd)  # the folder holding the config file
 
     def places(self, money_unit: str | None = None) -> int:
@@ -62,6 +71,11 @@ class Config:
         if self.amount_places is not None:
             return self.amount_places
         return 4 if (money_unit or self.money_unit) == "万元" else 2
+
+    def label(self, name: str) -> str:
+        from .vocabulary import LABELS
+
+        return self.labels.get(name, LABELS[name])
 
     def grade(self, total: Decimal) -> str:
         for name, floor in sorted(self.grade_bands.items(), key=lambda kv: kv[1], reverse=True):
@@ -124,20 +138,103 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     else:
         path, values = find_config(start or Path.cwd())
     cfg = Config(root=path.parent if path else (start or Path.cwd()).resolve())
-    known = {f.name for f in fields(Config)} - {"root"}
+    name = values.get("profile", cfg.profile)
+    if not isinstance(name, str):
+        raise ConfigError(f"{path}: profile 应为表式名称（perfdoc profiles 列出可用的表式）")
+    _apply_profile(cfg, name, path)
+    _apply(cfg, {k: v for k, v in values.items() if k != "profile"}, path)
+    cfg.project_values = dict(values)
+    return cfg
+
+
+def _apply(cfg: Config, values: dict[str, object], path: Path | None) -> None:
+    """Set configuration values (from perfdoc.toml or a profile), each checked and named when wrong."""
+    known = {f.name for f in fields(Config)} - {"root", "project_values"}
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"{path}: 未知配置项 {key}（可用：{', '.join(sorted(known))}）")
         if key == "rules":
             cfg.rules = _rule_settings(path, value)
-            continue
-        setattr(cfg, key, _coerce(path, key, value, getattr(cfg, key)))
+        elif key in ("labels", "aliases"):
+            setattr(cfg, key, {**getattr(cfg, key), **_text_table(path, key, value)})
+        else:
+            setattr(cfg, key, _coerce(path, key, value, getattr(cfg, key)))
     _check_ranges(path, cfg)
     if cfg.money_unit not in ("元", "万元"):
         raise ConfigError(f"{path}: money_unit 只能是 元 或 万元，而不是 {cfg.money_unit}")
-    if cfg.goal_label not in ("预算目标", "预期目标"):
-        raise ConfigError(f"{path}: goal_label 只能是 预算目标 或 预期目标，而不是 {cfg.goal_label}")
-    return cfg
+    from .vocabulary import SECTION_TITLES
+
+    titles = [t for t in SECTION_TITLES["goal"] if not t.isascii()]
+    if cfg.goal_label not in titles:
+        raise ConfigError(f"{path}: goal_label 只能是 {'、'.join(titles)} 之一，而不是 {cfg.goal_label}")
+
+
+def _text_table(path: Path | None, key: str, value: object) -> dict[str, str]:
+    from .vocabulary import ALL_SUBCATEGORIES, HIERARCHY, LABELS
+
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        raise ConfigError(f'{path}: [{key}] 应为 名称 = "文字" 的表')
+    for name, text in value.items():
+        if key == "labels" and name not in LABELS:
+            raise ConfigError(f"{path}: [labels] 中没有「{name}」（可用：{'、'.join(LABELS)}）")
+        if key == "aliases" and text not in (*HIERARCHY, *ALL_SUBCATEGORIES):
+            raise ConfigError(f"{path}: [aliases] 中「{name}」应对应一个一级或二级指标，而不是「{text}」")
+        if not text.strip() or text != text.strip() or len(text) > 60 or not text.isprintable():
+            raise ConfigError(f"{path}: [{key}] 中「{name}」的文字应为 1 至 60 个可见字符，前后不留空格")
+    return dict(value)
+
+
+# -- profiles: the presets of the form's family, as data ------------------------------------------------------
+
+PACKAGED_PROFILES = Path(__file__).resolve().parent / "profiles"
+PROFILE_META = ("title", "follows")  # what a profile says of itself; the rest are configuration values
+
+
+def profile_path(name: str, root: Path) -> Path | None:
+    """A project's own profiles/<name>.toml first, then the packaged one."""
+    if not name or "/" in name or "\\" in name or name.startswith("."):
+        return None
+    for folder in (root / "profiles", PACKAGED_PROFILES):
+        candidate = folder / f"{name}.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def available_profiles(root: Path) -> dict[str, tuple[str, str, Path]]:
+    """name → (title, the real form it follows, its file): the packaged ones and the project's own."""
+    found: dict[str, tuple[str, str, Path]] = {}
+    for folder in (PACKAGED_PROFILES, root / "profiles"):
+        if folder.is_dir():
+            for p in sorted(folder.glob("*.toml")):
+                data = _read_toml(p)
+                found[p.stem] = (str(data.get("title", "")), str(data.get("follows", "")), p)
+    return found
+
+
+def _apply_profile(cfg: Config, name: str, origin: Path | None) -> None:
+    found = profile_path(name, cfg.root)
+    if found is None:
+        known = "、".join(available_profiles(cfg.root))
+        raise ConfigError(f"{origin}: 没有表式「{name}」（可用：{known}；项目自己的表式放在 profiles/{name}.toml）")
+    data = _read_toml(found)
+    values = {k: v for k, v in data.items() if k not in PROFILE_META}
+    if "profile" in values:
+        raise ConfigError(f"{found}: 表式文件中不能再写 profile")
+    _apply(cfg, values, found)
+    cfg.profile = name
+
+
+def with_profile(cfg: Config, name: str) -> Config:
+    """The configuration of a form that names its own 表式: that profile, with the project's folders, rules and
+    explicit settings kept (a department's choices hold for every form it keeps)."""
+    if name == cfg.profile:
+        return cfg
+    other = Config(root=cfg.root)
+    _apply_profile(other, name, cfg.root / CONFIG_FILE)
+    _apply(other, {k: v for k, v in cfg.project_values.items() if k != "profile"}, cfg.root / CONFIG_FILE)
+    other.project_values = cfg.project_values
+    return other
 
 
 def _check_ranges(path: Path | None, cfg: Config) -> None:
@@ -153,6 +250,14 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
             raise ConfigError(f"{path}: grade_bands 的等级名「{name}」应为 1 至 10 个可见字符")
         if not (floor.is_finite() and 0 <= floor <= 100):
             raise ConfigError(f"{path}: grade_bands 中「{name}」的分数线应为 0 至 100 之间的数，而不是 {floor}")
+    if not (0 < cfg.band_partial < cfg.band_achieved <= 1):
+        raise ConfigError(
+            f"{path}: 定性指标档次下限应满足 0 < band_partial < band_achieved ≤ 1"
+            f"（如 0.6 与 0.8），而不是 {cfg.band_partial} 与 {cfg.band_achieved}"
+        )
+    for name, weight in cfg.category_weights.items():
+        if not (weight.is_finite() and 0 <= weight <= 100):
+            raise ConfigError(f"{path}: category_weights 中「{name}」的权重应为 0 至 100 之间的数，而不是 {weight}")
     for key in ("content_dir", "build_dir", "templates_dir"):
         value = getattr(cfg, key)
         if not value.strip() or "\0" in value:

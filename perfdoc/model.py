@@ -78,6 +78,7 @@ class Assessment(Located):
     department: str = ""  # 主管部门
     unit: str = ""  # 实施单位
     money_unit: str | None = None  # 金额单位, when this form's differs from the project's configuration
+    profile: str | None = None  # 表式, when this form names its own
     stage: str = ASSESSMENT  # 阶段
     stage_declared: bool = False
     funds: Funds = field(default_factory=Funds)  # 项目资金

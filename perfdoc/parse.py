@@ -43,12 +43,15 @@ MAX_AMOUNT = Decimal(10) ** 13  # 10 万亿: no single project comes near it; a 
 MAX_WEIGHT = Decimal(100)
 
 
-def canonical_label(written: str, known: Iterable[str]) -> str:
-    """产出 → 产出指标, 社会效益 → 社会效益指标, 「产出指标 」→ 产出指标: the names forms write, as the schema
-    knows them. Anything else is returned as written, for the did-you-mean of the error."""
+def canonical_label(written: str, known: Iterable[str], aliases: dict[str, str] | None = None) -> str:
+    """产出 → 产出指标, 社会效益 → 社会效益指标, 「产出指标 」→ 产出指标: the names forms write, as the vocabulary
+    knows them; ``aliases`` are a profile's own words (服务对象满意度指标等). Anything else is returned as
+    written, for the did-you-mean of the error."""
     label = re.sub(r"\s+", "", unicodedata.normalize("NFKC", written))
     known = set(known)
     for candidate in (label, label + "指标"):
+        if aliases and candidate in aliases and aliases[candidate] in known:
+            return aliases[candidate]
         if candidate in known:
             return candidate
     return written
@@ -60,10 +63,13 @@ def did_you_mean(word: str, candidates: list[str]) -> str:
 
 
 class _Parser:
-    def __init__(self, raw: RawDocument, grade_names: tuple[str, ...] = GRADE_NAMES):
+    def __init__(
+        self, raw: RawDocument, grade_names: tuple[str, ...] = GRADE_NAMES, aliases: dict[str, str] | None = None
+    ):
         self.raw = raw
         self.diagnostics: list[Diagnostic] = []
         self.grade_names = grade_names  # the configured grade_bands decide what 等级 may say
+        self.aliases = aliases or {}  # the profile's own group names
 
     def report(self, code: str, message: str, field_path: str, raw_path: RawPath, key: bool = False) -> None:
         """A finding at a logical place of the raw tree; the reader's source map places it when shown."""
@@ -251,7 +257,7 @@ class _Parser:
             return out
         for written, subs in data.items():
             cpath = (*raw_path, written)
-            category = canonical_label(written, HIERARCHY)
+            category = canonical_label(written, HIERARCHY, self.aliases)
             if category not in HIERARCHY:
                 self.report(
                     "PD204",
@@ -272,7 +278,7 @@ class _Parser:
                 continue
             for written_sub, items in subs.items():
                 spath = (*cpath, written_sub)
-                sub = canonical_label(written_sub, ALL_SUBCATEGORIES)
+                sub = canonical_label(written_sub, ALL_SUBCATEGORIES, self.aliases)
                 if not self.check_subcategory(category, sub, f"indicators.{category}.{sub}", spath):
                     continue
                 if isinstance(items, dict):
@@ -314,8 +320,8 @@ class _Parser:
             return
         self.assign(ind, matched, field_path)
         if category is None:
-            category = canonical_label(ind.category or "", HIERARCHY)
-            sub = canonical_label(ind.subcategory or "", ALL_SUBCATEGORIES)
+            category = canonical_label(ind.category or "", HIERARCHY, self.aliases)
+            sub = canonical_label(ind.subcategory or "", ALL_SUBCATEGORIES, self.aliases)
             for name, value in (("category", category), ("subcategory", sub)):
                 if not value:
                     label = "一级指标" if name == "category" else "二级指标"
@@ -422,10 +428,10 @@ def _expect(spec: FieldSpec) -> str:
 
 
 def parse_assessment(
-    raw: RawDocument, grade_names: tuple[str, ...] = GRADE_NAMES
+    raw: RawDocument, grade_names: tuple[str, ...] = GRADE_NAMES, aliases: dict[str, str] | None = None
 ) -> tuple[Assessment, list[Diagnostic]]:
     """The raw tree as an assessment, exactly as written, with every finding about its shape (PD2xx)."""
-    parser = _Parser(raw, grade_names)
+    parser = _Parser(raw, grade_names, aliases)
     assessment = parser.parse()
     return assessment, parser.diagnostics
 

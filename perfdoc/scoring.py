@@ -40,12 +40,12 @@ if TYPE_CHECKING:  # the configuration is only read here, never imported at run 
 QUANTITATIVE = "定量"
 QUALITATIVE = "定性"
 
-# Qualitative bands as fractions of 分值: [lower, upper]; lower inclusive, upper exclusive except 达成.
-BANDS: dict[str, tuple[Decimal, Decimal]] = {
-    ACHIEVED: (Decimal("0.8"), Decimal(1)),
-    PARTIAL: (Decimal("0.6"), Decimal("0.8")),
-    MISSED: (Decimal(0), Decimal("0.6")),
-}
+
+def bands(config: Config) -> dict[str, tuple[Decimal, Decimal]]:
+    """Qualitative bands as fractions of 分值: [lower, upper]; lower inclusive, upper exclusive except 达成.
+    MOF: 达成 80–100 %, 部分达成 60–80 %, 未达成 0–60 %; the floors are the profile's (some use 80 / 50)."""
+    achieved, partial = config.band_achieved, config.band_partial
+    return {ACHIEVED: (achieved, Decimal(1)), PARTIAL: (partial, achieved), MISSED: (Decimal(0), partial)}
 
 
 @dataclass

@@ -117,6 +117,7 @@ TOP_FIELDS = [
         "绩效目标（预算阶段，只填指标、指标值、分值）或 绩效自评（年度终了后）；不填时由是否有实际完成值推断",
         choices=tuple(STAGE_WORDS),
     ),
+    FieldSpec("profile", "表式", "text", "本表所用的表式（如 sichuan）；不填时取配置 profile，默认 shanghai"),
     FieldSpec("funds", "项目资金", "funds", "项目资金：年度资金总额及其中各项的年初预算数、全年预算数、全年执行数"),
     FieldSpec("indicators", "绩效指标", "indicators", "绩效指标：一级指标 → 二级指标 → 三级指标列表"),
     FieldSpec("total_score", "总分", "decimal", "总分（可不填，由 perfdoc 计算；填写时校验）"),
@@ -245,6 +246,36 @@ def known_keys() -> frozenset[str]:
     """Every key the format knows, in every accepted spelling: the loader's hints use them."""
     specs = [*TOP_FIELDS, *FUNDS_FIELDS, *ROW_FIELDS, *INDICATOR_FIELDS]
     return frozenset({key for s in specs for key in s.keys} | set(HIERARCHY) | ALL_SUBCATEGORIES)
+
+
+# -- the labels perfdoc prints: the default (Shanghai) form's; a profile replaces any of them -----------------
+
+LABELS: dict[str, str] = {
+    "title": "财政项目支出绩效自评表",
+    "funds": "项目资金",
+    "initial_budget": "年初预算数",
+    "budget": "全年预算数",
+    "executed": "全年执行数",
+    "weight": "分值",
+    "execution_rate": "执行率",
+    "score": "得分",
+    "total": "年度资金总额",
+    "appropriation": "其中：当年财政拨款",
+    "carryover": "上年结转资金",
+    "other": "其他资金",
+    "overall_goal": "年度总体目标",
+    "outcome": "实际完成情况",
+    "indicators": "绩效指标",
+    "category": "一级指标",
+    "subcategory": "二级指标",
+    "name": "三级指标",
+    "target": "年度指标值",
+    "actual": "实际完成值",
+    "deviation_reason": "偏差原因分析及改进措施",
+    "total_score": "总分",
+    "grade": "等级",
+}
+LABEL_NAMES = tuple(LABELS)
 
 
 # -- the printed-form vocabulary: what the cells of published forms say -------------------------------------------

@@ -12,6 +12,8 @@ Placeholders (docxtpl / Jinja2, rendered with autoescape):
   {%tr for row in indicators %} … {%tr endfor %} with row.category, row.subcategory, row.name, row.target,
   row.actual, row.weight, row.score, row.reason; 一级/二级 cells are merged vertically by perfdoc
   {{ total_weight }} {{ total_score }} {{ grade }}
+  {{ labels.<name> }}  the printed labels of the form's profile (perfdoc/vocabulary.py LABELS, replaced by the
+  profile's [labels]): title, funds, initial_budget, budget, executed, weight, execution_rate, score, total, …
 """
 
 from __future__ import annotations
@@ -197,21 +199,17 @@ def form_table(doc) -> None:
     for row in t.rows:
         row_props(row)
     r = t.rows
-    put(r[0].cells[0].merge(r[0].cells[1]), "项目名称")
+    put(r[0].cells[0].merge(r[0].cells[1]), "项目名称")  # the head labels are the same in every profile
     put(r[0].cells[2].merge(r[0].cells[7]), "{{ project }}")
     put(r[1].cells[0].merge(r[1].cells[1]), "主管部门")
     put(r[1].cells[2].merge(r[1].cells[3]), "{{ department }}")
     put(r[1].cells[4].merge(r[1].cells[5]), "实施单位")
     put(r[1].cells[6].merge(r[1].cells[7]), "{{ unit }}")
-    put(r[2].cells[0].merge(r[6].cells[0]), "项目资金（{{ money_unit }}）")
-    for i, label in enumerate(["", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"], start=1):
-        put(r[2].cells[i], label)
-    funding_rows = [
-        ("total", "年度资金总额"),
-        ("appropriation", "其中：当年财政拨款"),
-        ("carryover", "上年结转资金"),
-        ("other", "其他资金"),
-    ]
+    put(r[2].cells[0].merge(r[6].cells[0]), "{{ labels.funds }}（{{ money_unit }}）")
+    columns = ["initial_budget", "budget", "executed", "weight", "execution_rate", "score"]
+    for i, name in enumerate(["", *columns], start=1):
+        put(r[2].cells[i], f"{{{{ labels.{name} }}}}" if name else "")
+    funding_rows = [(name, f"{{{{ labels.{name} }}}}") for name in ("total", "appropriation", "carryover", "other")]
     for k, (name, label) in enumerate(funding_rows, start=3):
         put(r[k].cells[1], label, align="left" if name != "total" else "center")
         for i, column in enumerate(("initial_budget", "budget", "executed"), start=2):
@@ -223,9 +221,9 @@ def form_table(doc) -> None:
         else:
             for i in (5, 6, 7):
                 put(r[k].cells[i], "—")
-    put(r[7].cells[0].merge(r[8].cells[0]), "年度总体目标")
+    put(r[7].cells[0].merge(r[8].cells[0]), "{{ labels.overall_goal }}")
     put(r[7].cells[1].merge(r[7].cells[3]), "{{ goal_label }}")
-    put(r[7].cells[4].merge(r[7].cells[7]), "实际完成情况")
+    put(r[7].cells[4].merge(r[7].cells[7]), "{{ labels.outcome }}")
     goal = r[8].cells[1].merge(r[8].cells[3])
     outcome = r[8].cells[4].merge(r[8].cells[7])
     put(goal, "{{p goal }}", align="left", style="表内正文")
@@ -243,19 +241,9 @@ def indicator_table(doc) -> None:
     row_props(header, header=True)
     for row in (loop_start, data, loop_end, total):
         row_props(row)
-    labels = [
-        "绩效指标",
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "实际完成值",
-        "分值",
-        "得分",
-        "偏差原因分析及改进措施",
-    ]
-    for i, label in enumerate(labels):
-        put(header.cells[i], label)
+    names = ["indicators", "category", "subcategory", "name", "target", "actual", "weight", "score", "deviation_reason"]
+    for i, name in enumerate(names):
+        put(header.cells[i], f"{{{{ labels.{name} }}}}")
     vmerge(header.cells[0], restart=True)
     put(loop_start.cells[0].merge(loop_start.cells[8]), "{%tr for row in indicators %}", align="left")
     put(loop_end.cells[0].merge(loop_end.cells[8]), "{%tr endfor %}", align="left")
@@ -273,10 +261,10 @@ def indicator_table(doc) -> None:
         put(data.cells[i], f"{{{{ {expr} }}}}", align="left" if expr == "row.reason" else "center")
     # Last: once cell 0 continues the merge, python-docx resolves this row's cells through the row above.
     vmerge(data.cells[0], restart=False)
-    put(total.cells[0].merge(total.cells[5]), "总分")
+    put(total.cells[0].merge(total.cells[5]), "{{ labels.total_score }}")
     put(total.cells[6], "{{ total_weight }}")
     put(total.cells[7], "{{ total_score }}")
-    put(total.cells[8], "{% if grade %}等级：{{ grade }}{% endif %}")
+    put(total.cells[8], "{% if grade %}{{ labels.grade }}：{{ grade }}{% endif %}")
 
 
 def summary_template() -> None:
@@ -370,7 +358,7 @@ def main() -> None:
     page_setup(doc)
     body = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     body.style = "表名"
-    body.add_run("财政项目支出绩效自评表")
+    body.add_run("{{ labels.title }}")
     doc.add_paragraph("({{ year }} 年度)", style="年度")
     form_table(doc)
     gap = doc.add_paragraph()

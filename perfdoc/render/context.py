@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Assessment
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..scoring import Result
-from ..vocabulary import FUNDING_COLUMNS
+from ..vocabulary import FUNDING_COLUMNS, LABEL_NAMES
 
 if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
     from ..config import Config
@@ -100,6 +100,8 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         "total_weight": fmt_score(total_weight),
         "total_score": fmt_score(total) if total is not None else "",
         "grade": result.grade or a.grade or "",
+        # The printed labels: the default form's, or those of the form's profile (表式).
+        "labels": {name: config.label(name) for name in LABEL_NAMES},
     }
 
 

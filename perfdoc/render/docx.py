@@ -18,7 +18,8 @@ def render_form(job: FormOutput) -> bytes:
     from .templates import template_path
     from .wordtemplate import DocxRenderer
 
-    renderer = compiled("docx", lambda: DocxRenderer(template_path(job.config, "form.docx")))
+    template = template_path(job.config, "form.docx")
+    renderer = compiled(f"docx:{template}", lambda: DocxRenderer(template))
     assert job.report.result is not None
     data: bytes = renderer.render_form(job.report.result, job.config, draft_errors=job.draft_errors)
     return data

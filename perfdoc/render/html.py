@@ -199,7 +199,8 @@ def charts(entries: list[IndexEntry]) -> list[str]:
 def _renderer(config: Config) -> HtmlRenderer:
     from .templates import template_dirs
 
-    return compiled("html", lambda: HtmlRenderer(template_dirs(config), config))  # type: ignore[no-any-return]
+    key = f"html:{config.profile}"  # one environment per profile: each may have its own templates and labels
+    return compiled(key, lambda: HtmlRenderer(template_dirs(config), config))  # type: ignore[no-any-return]
 
 
 def render_form_page(job: FormOutput) -> bytes:

@@ -21,18 +21,24 @@ PACKAGED_TEMPLATES = next(
 )
 
 
-def template_path(config: Config, name: str) -> Path:
-    """The project's own template when it has one (templates/ beside the config), else the packaged one."""
-    own = config.root / config.templates_dir / name
-    if own.is_file():
-        return own
-    packaged = PACKAGED_TEMPLATES / name
-    if packaged.is_file():
-        return packaged
-    raise PerfdocError(f"找不到模板 {name}（已查找 {own} 与 {packaged}）")
-
-
 def template_dirs(config: Config) -> list[Path]:
-    """Where HTML templates are looked up: the project's own folder first, file by file."""
+    """Where templates are looked up, file by file, first found wins: the project's templates for this profile
+    (templates/profiles/<name>/), the project's own templates/ (for the project's profile), then the packaged
+    ones for the profile and the packaged defaults. A profile without templates of its own prints the default
+    layout with its own labels."""
     own = config.root / config.templates_dir
-    return [d for d in (own, PACKAGED_TEMPLATES) if d.is_dir()]
+    project_profile = config.project_values.get("profile", "shanghai")
+    folders = [own / "profiles" / config.profile]
+    if config.profile == project_profile:
+        folders.append(own)
+    folders += [PACKAGED_TEMPLATES / "profiles" / config.profile, PACKAGED_TEMPLATES]
+    return [d for d in folders if d.is_dir()]
+
+
+def template_path(config: Config, name: str) -> Path:
+    """The first template of that name along template_dirs."""
+    for folder in template_dirs(config):
+        if (folder / name).is_file():
+            return folder / name
+    looked = "、".join(str(d) for d in template_dirs(config))
+    raise PerfdocError(f"找不到模板 {name}（已查找 {looked}）")

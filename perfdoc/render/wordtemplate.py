@@ -62,7 +62,7 @@ class CompiledDocxTemplate:
         for name, data in members:
             if name.startswith(TEMPLATED_PARTS) and b"{" in data:
                 try:
-                    source = _literal_braces(self._docxtpl.patch_xml(data.decode("utf-8")))
+                    source = _label_text(_literal_braces(self._docxtpl.patch_xml(data.decode("utf-8"))))
                     self._compiled[name] = env.from_string(source)
                 except jinja2.TemplateSyntaxError as exc:
                     raise TemplateError(f"Word 模板 {template} 的 {name} 有语法错误：{exc.message}") from None
@@ -137,6 +137,15 @@ class DocxRenderer(CompiledDocxTemplate):
             banner = draft_banner(draft_errors)
             core = replace(core, title=f"【草稿】{core.title}", subject=f"草稿：{core.subject}（有错误）")
         return self.render(ctx, core, banner)
+
+
+_LABEL_RUN = re.compile(r'<w:t xml:space="preserve">(\{\{ labels\.[a-z_]+ \}\})</w:t>')
+
+
+def _label_text(source: str) -> str:
+    """A cell that is only a profile label is plain text, as the literal label was: docxtpl marks every text
+    holding a tag xml:space="preserve", which a label (never with outer spaces) does not need."""
+    return _LABEL_RUN.sub(r"<w:t>\1</w:t>", source)
 
 
 def _xml_problem(exc: Exception) -> str:

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic
 from ..numbers import ZERO, round2
-from ..scoring import BANDS, QUALITATIVE, QUANTITATIVE, IndicatorResult
+from ..scoring import QUALITATIVE, QUANTITATIVE, IndicatorResult, bands
 from ..vocabulary import ACHIEVED, BAND_LABELS
 from .base import ASSESSMENT_ONLY, E, N, RuleContext, W, rule
 
@@ -95,11 +95,11 @@ def score_not_above_rule(ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-def _band_limits(r: IndicatorResult) -> tuple[str, str, str] | None:
+def _band_limits(ctx: RuleContext, r: IndicatorResult) -> tuple[str, str, str] | None:
     """(band, lower, upper) as printable scores, for a qualitative indicator with a band and a 分值."""
     if r.band is None or r.indicator.weight is None:
         return None
-    low, high = BANDS[r.band]
+    low, high = bands(ctx.config)[r.band]
     w = r.indicator.weight
     return r.band, f"{round2(low * w)}", f"{round2(high * w)}"
 
@@ -113,9 +113,9 @@ def qualitative_not_above_band(ctx: RuleContext) -> Iterator[Diagnostic]:
         ind = r.indicator
         if r.kind != QUALITATIVE or r.band is None or r.band == ACHIEVED:
             continue
-        _, high = BANDS[r.band]
+        _, high = bands(ctx.config)[r.band]
         if ind.score >= high * ind.weight:  # type: ignore[operator]
-            band, lo, hi = _band_limits(r)  # type: ignore[misc]
+            band, lo, hi = _band_limits(ctx, r)  # type: ignore[misc]
             yield ctx.diag(
                 "PD405",
                 f"「{ind.name}」为「{BAND_LABELS[band]}」，得分应在 {lo} 至 {hi}（不含）之间，"
@@ -134,9 +134,9 @@ def qualitative_not_below_band(ctx: RuleContext) -> Iterator[Diagnostic]:
         ind = r.indicator
         if r.kind != QUALITATIVE or r.band is None:
             continue
-        low, _ = BANDS[r.band]
+        low, _ = bands(ctx.config)[r.band]
         if ind.score < low * ind.weight:  # type: ignore[operator]
-            band, lo, hi = _band_limits(r)  # type: ignore[misc]
+            band, lo, hi = _band_limits(ctx, r)  # type: ignore[misc]
             yield ctx.diag(
                 "PD406",
                 f"「{ind.name}」为「{BAND_LABELS[band]}」（{lo} 至 {hi}），填写的得分 {ctx.num(ind.score)} 低于该档次；"

@@ -58,14 +58,12 @@ def typed_grade_matches(ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-MOF_WEIGHTS = {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
-
-
-@rule("PD309", W, "分值结构不符合财政部权重（产出 50、效益 30、满意度 10、预算执行率 10）")
+@rule("PD309", W, "分值结构不符合规定的权重（财政部：产出 50、效益 30、满意度 10、预算执行率 10）")
 def mof_weight_policy(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """配置 weight_policy = true 时，按财政部权重核对各一级指标的分值合计。
+    """配置 weight_policy = true 时，按表式规定的一级指标权重与执行率分值（默认财政部）核对分值合计。
 
-    Optional (config weight_policy = true): 产出 50, 效益 30, 满意度 10, 执行率 10 as the MOF defaults."""
+    Optional (config weight_policy = true). The weights are the profile's: MOF's 产出 50, 效益 30, 满意度 10,
+    执行率 10 by default; 成本指标 counts with 产出 (it was a second-level group of 产出 before 2021)."""
     if not ctx.config.weight_policy:
         return
     a = ctx.assessment
@@ -74,8 +72,13 @@ def mof_weight_policy(ctx: RuleContext) -> Iterator[Diagnostic]:
         if ind.weight is not None:
             category = "产出指标" if ind.category == "成本指标" else ind.category
             sums[category] = sums.get(category, ZERO) + ind.weight
-    wrong = [f"{c} {ctx.num(sums.get(c, ZERO))}（应为 {w}）" for c, w in MOF_WEIGHTS.items() if sums.get(c, ZERO) != w]
-    if ctx.result.execution_weight != Decimal(10):
-        wrong.append(f"预算执行率 {ctx.num(ctx.result.execution_weight)}（应为 10）")
+    wanted = ctx.config.category_weights
+    wrong = [
+        f"{c} {ctx.num(sums.get(c, ZERO))}（应为 {ctx.num(w)}）" for c, w in wanted.items() if sums.get(c, ZERO) != w
+    ]
+    if ctx.result.execution_weight != ctx.config.execution_weight:
+        wrong.append(
+            f"预算执行率 {ctx.num(ctx.result.execution_weight)}（应为 {ctx.num(ctx.config.execution_weight)}）"
+        )
     if wrong:
-        yield ctx.diag("PD309", "分值结构不符合财政部默认权重：" + "；".join(wrong), a, "indicators")
+        yield ctx.diag("PD309", "分值结构不符合规定的权重：" + "；".join(wrong), a, "indicators")
