@@ -20,13 +20,14 @@ from .vocabulary import HIERARCHY
 from .write import safe_filename, write_atomic
 
 NEW_FORM = """---
-# 财政项目支出绩效自评表。字段说明与示例见 docs/format.md；能算出的数（执行率、得分、总分、等级）不必填写。
+# {title}。字段说明与示例见 docs/format.md；能算出的数（执行率、得分、总分、等级）不必填写。
 # 值以 > | * & ! % @ 开头时须加引号，如 ">=400次"；也可以用全角比较符 ≥ ≤，不必加引号。
 年度: {year}                          # 评价年度
 项目名称: {project}                   # 与预算批复一致
 主管部门:                             # 如：上海市科学技术委员会
 实施单位:                             # 如：上海市科技创业中心
 # 阶段: 绩效目标                      # 绩效目标（预算阶段）或 绩效自评；不填时按是否有实际完成值判断
+{profile_line}
 
 项目资金:                             # 单位：{unit}
   年度资金总额: {{年初预算数: , 全年预算数: , 全年执行数: }}   # 可不填：由其中各项相加
@@ -64,24 +65,38 @@ NEW_FORM = """---
 ## 实际完成情况
 """
 
-CONFIG_TEMPLATE = """# perfdoc 项目配置。各地做法不同之处写在这里；不写的项取默认值（上海做法）。
-money_unit = "元"              # 或 "万元"
-goal_label = "预算目标"         # 或 "预期目标"（财政部）
-execution_weight = 10          # 预算执行率分值（部分地方为 20）
-weight_policy = false          # true：按财政部 产出50/效益30/满意度10/执行率10 检查
-exceed_ratio = 1.5             # 实际 ≥ 1.5 倍指标值时提示指标值可能偏低
-grade_bands = { "优" = 90, "良" = 80, "中" = 60, "差" = 0 }
+CONFIG_TEMPLATE = """# perfdoc 项目配置。表式（profile）给出本地表的标签与计分参数，perfdoc profiles 列出可用的表式；
+# 下面注释掉的是该表式的取值，本单位做法不同时去掉 # 改写即可（写了的项以此处为准）。
+profile = "{profile}"          # {title}
+# money_unit = "{money_unit}"              # 元 或 万元
+# goal_label = "{goal_label}"         # 预算目标、预期目标、年初设定目标……
+# execution_weight = {execution_weight}          # 预算执行率分值
+# weight_policy = false          # true：按表式的一级指标权重（默认财政部 产出50/效益30/满意度10/执行率10）检查
+# exceed_ratio = 1.5             # 实际 ≥ 1.5 倍指标值时提示指标值可能偏低
+# grade_bands = {{ "优" = 90, "良" = 80, "中" = 60, "差" = 0 }}
 content_dir = "content"
 build_dir = "build"
 templates_dir = "templates"
 # [rules]                      # 关闭校验规则或改变级别（可配置的规则见 perfdoc rules）
 # ignore = ["PD408"]
-# severity = { PD301 = "error" }
+# severity = {{ PD301 = "error" }}
 """
 
 
-def new_form(config: Config, name: str | None, year: int, folder: Path | None = None) -> Path:
-    """content/<year>/<name>.md with every field present and commented, ready to fill."""
+def new_form(
+    config: Config, name: str | None, year: int, folder: Path | None = None, profile: str | None = None
+) -> Path:
+    """content/<year>/<name>.md with every field present and commented, ready to fill; in another profile than
+    the project's when asked (the file then names it: 表式: sichuan)."""
+    from .config import with_profile
+
+    own = with_profile(config, profile) if profile else config
+    if own.profile != config.profile:
+        profile_line = f"表式: {own.profile}                      # 本表的表式（与项目配置不同）"
+    else:
+        profile_line = (
+            f"# 表式: {own.profile}                    # 本表的表式；不写时取项目配置（perfdoc profiles 列出可用的）"
+        )
     project = (name or "").strip()
     if CONTROL.search(project) or any(ch in project for ch in "\t\n\r"):  # a name is one line
         raise PerfdocError("项目名称不能含换行、制表符或其他控制字符")
@@ -92,9 +107,11 @@ def new_form(config: Config, name: str | None, year: int, folder: Path | None = 
     text = NEW_FORM.format(
         year=year,
         project=yaml_scalar(project),
-        unit=config.money_unit,
-        weight=config.execution_weight,
-        goal_label=config.goal_label,
+        title=own.label("title"),
+        profile_line=profile_line,
+        unit=own.money_unit,
+        weight=own.execution_weight,
+        goal_label=own.goal_label,
         categories=" ".join(HIERARCHY),
         output_subs=" ".join(HIERARCHY["产出指标"]),
         effect_subs=" ".join(HIERARCHY["效益指标"]),
@@ -121,13 +138,26 @@ def yaml_scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
 
 
-def init_project(folder: Path, templates: bool) -> list[Path]:
-    """perfdoc.toml, content/, .gitignore for build/, and with templates=True a copy of the templates."""
+def init_project(folder: Path, templates: bool, profile: str = "shanghai") -> list[Path]:
+    """perfdoc.toml naming its profile, content/, .gitignore for build/, and with templates=True a copy of the
+    templates (the profile's own where it has them)."""
+    from .config import available_profiles, with_profile
     from .render.templates import PACKAGED_TEMPLATES
 
+    preset = with_profile(Config(root=folder.resolve()), profile)
+    title = available_profiles(folder.resolve())[profile][0]
     created = []
     config = folder / CONFIG_FILE
-    _create(config, CONFIG_TEMPLATE)
+    _create(
+        config,
+        CONFIG_TEMPLATE.format(
+            profile=profile,
+            title=title,
+            money_unit=preset.money_unit,
+            goal_label=preset.goal_label,
+            execution_weight=preset.execution_weight,
+        ),
+    )
     created.append(config)
     content = folder / "content"
     content.mkdir(parents=True, exist_ok=True)
@@ -140,10 +170,16 @@ def init_project(folder: Path, templates: bool) -> list[Path]:
     if templates:
         dst = folder / "templates"
         dst.mkdir(exist_ok=True)
-        for src in sorted(PACKAGED_TEMPLATES.iterdir()):
-            if src.is_file() and src.suffix in (".docx", ".j2", ".css", ".js") and not (dst / src.name).exists():
-                shutil.copyfile(src, dst / src.name)
-                created.append(dst / src.name)
+        chosen: dict[str, Path] = {}  # file name → the profile's own template, else the packaged default
+        for src_dir in (PACKAGED_TEMPLATES / "profiles" / profile, PACKAGED_TEMPLATES):
+            if src_dir.is_dir():
+                for src in sorted(src_dir.iterdir()):
+                    if src.is_file() and src.suffix in (".docx", ".j2", ".css", ".js"):
+                        chosen.setdefault(src.name, src)
+        for name, src in sorted(chosen.items()):
+            if not (dst / name).exists():
+                shutil.copyfile(src, dst / name)
+                created.append(dst / name)
     return created
 
 

@@ -280,8 +280,9 @@ def import_(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None, f
 @cli.command()
 @click.argument("name", required=False)
 @click.option("--year", type=click.IntRange(1990, 2100), help="评价年度（默认今年的上一年，即正在自评的年度）")
+@click.option("--profile", help="本表的表式（默认取项目配置；perfdoc profiles 列出可用的）")
 @click.pass_context
-def new(ctx: click.Context, name: str | None, year: int | None) -> None:
+def new(ctx: click.Context, name: str | None, year: int | None, profile: str | None) -> None:
     """新建一份自评表：content/<年度>/<项目名称>.md，每个字段都已列出并注明中文标签与示例。"""
     import datetime
 
@@ -289,19 +290,33 @@ def new(ctx: click.Context, name: str | None, year: int | None) -> None:
     from .check import display_path
 
     cfg = _config(ctx)
-    path = new_form(cfg, name, year or datetime.date.today().year - 1)
+    path = new_form(cfg, name, year or datetime.date.today().year - 1, profile=profile)
     click.echo(f"已新建 {display_path(path)}：填写后运行 perfdoc check {display_path(path)}")
 
 
 @cli.command()
 @click.argument("folder", required=False, type=click.Path(file_okay=False, path_type=Path), default=Path("."))
 @click.option("--templates", is_flag=True, help="同时复制 Word 与 HTML 模板到 templates/，以便本单位修改")
-def init(folder: Path, templates: bool) -> None:
-    """新建 perfdoc 项目：perfdoc.toml、content/、.gitignore（以及 --templates 时的模板）。"""
+@click.option("--profile", default="shanghai", show_default=True, help="本单位的表式（perfdoc profiles 列出可用的）")
+def init(folder: Path, templates: bool, profile: str) -> None:
+    """新建 perfdoc 项目：perfdoc.toml（写明表式）、content/、.gitignore（以及 --templates 时的模板）。"""
     from .authoring import init_project
 
-    for path in init_project(folder, templates):
+    for path in init_project(folder, templates, profile):
         click.echo(f"已创建 {path}")
+
+
+@cli.command()
+@click.pass_context
+def profiles(ctx: click.Context) -> None:
+    """列出可用的表式（各地自评表的版式、标签与计分参数），* 为本项目所用。"""
+    from .config import available_profiles
+
+    cfg = _config(ctx)
+    for name, (title, follows, _file) in available_profiles(cfg.root).items():
+        mark = "*" if name == cfg.profile else " "
+        click.echo(f"{mark} {name:<14} {title}")
+        click.echo(f"  {'':<14} 依据：{follows}")
 
 
 @cli.command()

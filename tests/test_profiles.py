@@ -1,0 +1,164 @@
+"""Form profiles (表式): presets of labels, vocabulary and scoring parameters, as data files."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from perfdoc.config import Config, ConfigError, available_profiles, load_config, with_profile
+
+from .conftest import ROOT
+
+SNIPPETS = ROOT / "tests" / "snippets"
+SHIPPED = {"shanghai", "mof-2020", "yunnan", "county-20-80"}
+
+
+def test_shipped_profiles_load_and_say_what_they_follow(tmp_path: Path):
+    found = available_profiles(tmp_path)
+    assert set(found) >= SHIPPED
+    for name in SHIPPED:
+        title, follows, _ = found[name]
+        assert title and follows  # every profile names the published form it follows
+        cfg = with_profile(Config(root=tmp_path), name)
+        assert cfg.profile == name
+
+
+def test_the_default_profile_is_the_seed_form():
+    cfg = Config()
+    assert cfg.profile == "shanghai" and cfg.label("title") == "财政项目支出绩效自评表"
+    assert cfg.money_unit == "元" and cfg.execution_weight == Decimal(10)
+
+
+def test_a_project_picks_its_profile_and_its_own_settings_win(tmp_path: Path):
+    (tmp_path / "perfdoc.toml").write_text('profile = "mof-2020"\nexecution_weight = 20\n', encoding="utf-8")
+    cfg = load_config(tmp_path)
+    assert cfg.money_unit == "万元" and cfg.goal_label == "预期目标"  # from the profile
+    assert cfg.execution_weight == Decimal(20)  # the project's own
+    assert cfg.label("appropriation") == "其中：本年财政拨款" and cfg.label("budget") == "全年预算数"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('profile = "beijing"\n', "没有表式「beijing」"),
+        ("profile = 3\n", "profile 应为表式名称"),
+        ('[labels]\nnope = "x"\n', "[labels] 中没有「nope」"),
+        ('[labels]\ntitle = " 表 "\n', "前后不留空格"),
+        ('[aliases]\n"产出" = "不存在的指标"\n', "应对应一个一级或二级指标"),
+        ("band_partial = 0.9\n", "band_partial < band_achieved"),
+        ('goal_label = "目标"\n', "goal_label 只能是"),
+    ],
+)
+def test_profile_settings_are_checked(tmp_path: Path, text: str, message: str):
+    (tmp_path / "perfdoc.toml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        load_config(tmp_path)
+
+
+def test_a_project_profile_file_overrides_and_is_listed(tmp_path: Path):
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "district.toml").write_text(
+        'title = "某区：定性指标 80 / 50 档"\nfollows = "某区 2022 年模板"\nband_partial = 0.5\n', encoding="utf-8"
+    )
+    (tmp_path / "perfdoc.toml").write_text('profile = "district"\n', encoding="utf-8")
+    cfg = load_config(tmp_path)
+    assert cfg.band_partial == Decimal("0.5")
+    assert "district" in available_profiles(tmp_path)
+
+
+def _snippet(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    text = (SNIPPETS / "clean.md").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    f = tmp_path / "form.md"
+    f.write_text(text, encoding="utf-8")
+    return f
+
+
+def test_a_form_names_its_own_profile_and_is_scored_by_it(tmp_path: Path, run_cli):
+    """县级 20 + 80: the execution row weighs 20, the indicators 80; 95 % executed is 19 points."""
+    f = _snippet(
+        tmp_path,
+        ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: county-20-80\n"),
+        ("  分值: 10\n", ""),
+        ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}"),
+    )
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
+    [form] = doc["files"]
+    assert form["diagnostics"] == [] and form["execution_rate"] == "95.00"
+    assert form["total_score"] == "99.00"  # 19 + 30 + 20 + 20 + 10
+
+
+def test_an_unknown_profile_in_a_form_is_reported_at_its_key(tmp_path: Path, run_cli):
+    f = _snippet(tmp_path, ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: 北京\n"))
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", f)
+    assert res.code == 1
+    assert "form.md:6:5: error PD207 profile: 「表式」只能是 " in res.out and "而不是「北京」" in res.out
+
+
+def test_a_profile_group_alias_is_accepted_only_in_that_profile(tmp_path: Path, run_cli):
+    written = ("    服务对象满意度指标:\n", "    服务对象满意度指标等:\n")
+    plain = _snippet(tmp_path, written)
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", plain, "--format", "json").json()
+    assert [d["code"] for d in res["files"][0]["diagnostics"]] == ["PD205"]
+    (tmp_path / "perfdoc.toml").write_text('profile = "mof-2020"\n', encoding="utf-8")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", plain, "--format", "json").json()
+    assert res["files"][0]["diagnostics"] == []
+
+
+def test_qualitative_band_floors_come_from_the_profile(tmp_path: Path, run_cli):
+    """部分达成 scored 16 of 30 (53 %): below the MOF band (60 %), inside an 80 / 50 district's band."""
+    f = _snippet(
+        tmp_path,
+        (
+            "{三级指标: 老人生活质量, 年度指标值: 提高, 实际完成值: 提高, 分值: 30}",
+            "{三级指标: 老人生活质量, 年度指标值: 提高, 实际完成值: 部分提高, 达成情况: 部分达成, 分值: 30, 得分: 16,"
+            " 偏差原因分析及改进措施: 服务项目不足}",
+        ),
+    )
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
+    assert [d["code"] for d in res["files"][0]["diagnostics"]] == ["PD406"]
+    (tmp_path / "perfdoc.toml").write_text("band_partial = 0.5\n", encoding="utf-8")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
+    assert res["files"][0]["diagnostics"] == []
+
+
+def test_the_forms_print_the_profiles_labels(tmp_path: Path, run_cli):
+    from docx import Document
+
+    f = _snippet(
+        tmp_path,
+        ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: county-20-80\n"),
+        ("  分值: 10\n", ""),
+        ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}"),
+    )
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    out = tmp_path / "build"
+    assert run_cli("--config", tmp_path / "perfdoc.toml", "build", f, "--out", out).code == 0
+    page = (out / "2023" / "社区居家养老服务补贴.html").read_text(encoding="utf-8")
+    assert '<h1 class="form-title">项目支出绩效自评表</h1>' in page
+    assert "<th>预算数(A)</th>" in page and "<th>得分(20分*执行率)</th>" in page and "<th>年初目标值(A)</th>" in page
+    doc = Document(str(out / "2023" / "社区居家养老服务补贴.docx"))
+    assert doc.paragraphs[0].text == "项目支出绩效自评表"
+    cells = {c.text for t in doc.tables for row in t.rows for c in row.cells}
+    assert {"预算数(A)", "执行数(B)", "执行率(B/A)", "得分(20分*执行率)", "年初目标值(A)", "实际完成值(B)"} <= cells
+    assert "19" in cells  # 95 % of 20, printed as the form prints scores
+
+
+def test_profiles_new_and_init_commands(tmp_path: Path, run_cli, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run_cli("init", ".", "--profile", "yunnan").code == 0
+    assert 'profile = "yunnan"' in (tmp_path / "perfdoc.toml").read_text(encoding="utf-8")
+    listing = run_cli("profiles").out
+    assert "* yunnan" in listing and "county-20-80" in listing and "依据：" in listing
+    assert run_cli("new", "河道保洁", "--year", "2025", "--profile", "mof-2020").code == 0
+    text = (tmp_path / "content" / "2025" / "河道保洁.md").read_text(encoding="utf-8")
+    assert "\n表式: mof-2020 " in text and "# 项目支出绩效自评表。" in text and "单位：万元" in text
+    assert run_cli("init", tmp_path / "other", "--profile", "beijing").code == 1
