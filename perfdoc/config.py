@@ -53,6 +53,7 @@ class Config:
     category_weights: dict[str, Decimal] = field(
         default_factory=lambda: {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
     )
+    split_target: bool = False  # print 年度指标值 as 指标性质 / 指标值 / 度量单位 (云南, 四川, 海南)
     band_achieved: Decimal = Decimal("0.8")  # a qualitative 达成 scores from 80 % of 分值
     band_partial: Decimal = Decimal("0.6")  # 部分达成 from 60 % (some district templates: 50 %)
     exceed_ratio: Decimal = Decimal("1.5")  # actual ≥ ratio × target suggests the target was set too low

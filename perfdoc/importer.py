@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic, SourceError
 from .load import CONTROL, control_name
 from .numbers import EMPTY_MARKS, parse_decimal
 from .parse import canonical_label
-from .quantity import COMPARATORS
+from .quantity import compose_target
 from .source import Position, RawDocument, RawPath, Section, SourceMap
 from .vocabulary import (
     ALL_SUBCATEGORIES,
@@ -642,21 +642,6 @@ def canonical_category(text: str) -> str:
 
 def canonical_subcategory(text: str) -> str:
     return canonical_label(norm(text), ALL_SUBCATEGORIES) if norm(text) else ""
-
-
-def compose_target(nature: str, value: str, unit: str) -> str:
-    """指标性质 / 指标值 / 度量单位 in three columns → one target as written on the form (≥400次)."""
-    value = " ".join(value.split())
-    if not nature and not unit:
-        return value
-    n = norm(nature)
-    comparator = n if n in COMPARATORS else ""
-    u = norm(unit)
-    if value and u and not value.endswith(u) and re.fullmatch(r"[\d.,]+", norm(value)):
-        value += u
-    if comparator and not value.startswith(tuple(COMPARATORS)):
-        value = comparator + value
-    return value
 
 
 def compose_actual(value: str, unit: str) -> str:

@@ -61,7 +61,9 @@ class Indicator(Located):
     category: str = ""  # 一级指标
     subcategory: str = ""  # 二级指标
     name: str = ""  # 三级指标
-    target: str | None = None  # 年度指标值
+    target: str | None = None  # 年度指标值 (composed from 指标性质 / 指标值 / 度量单位 when written split)
+    nature: str | None = None  # 指标性质 as written on a split form: ≥ ≤ = 定性
+    unit: str | None = None  # 度量单位 as written on a split form
     actual: str | None = None  # 实际完成值
     weight: Decimal | None = None  # 分值
     score: Decimal | None = None  # 得分 as typed (optional: computed by the rules when absent)

@@ -17,6 +17,7 @@ from decimal import Decimal
 from .diagnostics import Diagnostic
 from .model import Assessment, Funds, Indicator, Located, funding_rows
 from .numbers import MAX_DIGITS, clip, parse_decimal
+from .quantity import compose_target
 from .source import Locus, RawDocument, RawPath
 from .vocabulary import (
     ALL_SUBCATEGORIES,
@@ -319,6 +320,8 @@ class _Parser:
         if not isinstance(item, dict):
             return
         self.assign(ind, matched, field_path)
+        if ind.nature is not None or ind.unit is not None:  # a split form: ≥ / 400 / 次 is the target ≥400次
+            ind.target = compose_target(ind.nature or "", ind.target or "", ind.unit or "") or None
         if category is None:
             category = canonical_label(ind.category or "", HIERARCHY, self.aliases)
             sub = canonical_label(ind.subcategory or "", ALL_SUBCATEGORIES, self.aliases)

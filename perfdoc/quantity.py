@@ -124,3 +124,38 @@ def units_agree(target: Quantity, actual: Quantity) -> bool:
 
 def normalize_words(text: str) -> str:
     return re.sub(r"[\s。.；;！!]+$", "", unicodedata.normalize("NFKC", text).strip()).replace(" ", "")
+
+
+def _cell(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).strip(":：")
+
+
+def compose_target(nature: str, value: str, unit: str) -> str:
+    """指标性质 / 指标值 / 度量单位 in three columns → one target as written on the form (≥400次)."""
+    value = " ".join((value or "").split())
+    if not nature and not unit:
+        return value
+    n = _cell(nature)
+    comparator = n if n in COMPARATORS else ""
+    u = _cell(unit)
+    if value and u and not value.endswith(u) and re.fullmatch(r"[\d.,]+", _cell(value)):
+        value += u
+    if comparator and not value.startswith(tuple(COMPARATORS)):
+        value = comparator + value
+    return value
+
+
+_NATURE = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+QUALITATIVE_NATURE = "定性"
+
+
+def split_target(text: str) -> tuple[str, str, str]:
+    """One target → the 指标性质 / 指标值 / 度量单位 columns of forms that split it: ≥400次 → (≥, 400, 次),
+    40亿元 → (=, 40, 亿元), 90%以上 → (=, 90, %以上), 安全 → (定性, 安全, "")."""
+    q = parse_quantity(text)
+    if q is None:
+        return (QUALITATIVE_NATURE if text else "", text, "")
+    m = _QUANTITY.match(unicodedata.normalize("NFKC", text).strip())
+    assert m is not None  # parse_quantity matched the same text
+    unit = "".join(m.group(g) or "" for g in ("mag", "pre", "unit", "qual"))
+    return _NATURE.get(q.comparator, "="), m.group("num"), unit

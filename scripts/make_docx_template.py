@@ -35,6 +35,7 @@ from perfdoc.render.wordml import TBLPR_ORDER, TCPR_ORDER, in_schema_order, repa
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "form.docx"
 SUMMARY_OUT = OUT.with_name("summary.docx")
+PROFILES = Path(__file__).resolve().parent.parent / "perfdoc" / "profiles"
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "宋体"
@@ -234,24 +235,31 @@ def form_table(doc) -> None:
     r[8].height = Cm(4)
 
 
-def indicator_table(doc) -> None:
-    """绩效指标 … 总分: 9 grid columns; the header row repeats on every page."""
-    t = new_table(doc, [0.7, 1.4, 1.6, 2.9, 1.9, 1.9, 1.1, 1.2, 3.1], 5, "perfdoc:绩效指标")
+def indicator_table(doc, split_target: bool = False) -> None:
+    """绩效指标 … 总分: 9 grid columns (11 when the profile splits 年度指标值 into 指标性质 / 指标值 / 度量单位);
+    the header row repeats on every page."""
+    if split_target:
+        widths = [0.7, 1.4, 1.5, 2.5, 0.9, 1.1, 0.9, 1.7, 1.0, 1.1, 3.0]
+    else:
+        widths = [0.7, 1.4, 1.6, 2.9, 1.9, 1.9, 1.1, 1.2, 3.1]
+    last = len(widths) - 1
+    t = new_table(doc, widths, 5, "perfdoc:绩效指标")
     header, loop_start, data, loop_end, total = t.rows
     row_props(header, header=True)
     for row in (loop_start, data, loop_end, total):
         row_props(row)
-    names = ["indicators", "category", "subcategory", "name", "target", "actual", "weight", "score", "deviation_reason"]
+    target = ["nature", "target", "unit"] if split_target else ["target"]
+    names = ["indicators", "category", "subcategory", "name", *target, "actual", "weight", "score", "deviation_reason"]
     for i, name in enumerate(names):
         put(header.cells[i], f"{{{{ labels.{name} }}}}")
     vmerge(header.cells[0], restart=True)
-    put(loop_start.cells[0].merge(loop_start.cells[8]), "{%tr for row in indicators %}", align="left")
-    put(loop_end.cells[0].merge(loop_end.cells[8]), "{%tr endfor %}", align="left")
+    put(loop_start.cells[0].merge(loop_start.cells[last]), "{%tr for row in indicators %}", align="left")
+    put(loop_end.cells[0].merge(loop_end.cells[last]), "{%tr endfor %}", align="left")
     fields = [
         "row.category",
         "row.subcategory",
         "row.name",
-        "row.target",
+        *(["row.nature", "row.value", "row.unit"] if split_target else ["row.target"]),
         "row.actual",
         "row.weight",
         "row.score",
@@ -261,10 +269,10 @@ def indicator_table(doc) -> None:
         put(data.cells[i], f"{{{{ {expr} }}}}", align="left" if expr == "row.reason" else "center")
     # Last: once cell 0 continues the merge, python-docx resolves this row's cells through the row above.
     vmerge(data.cells[0], restart=False)
-    put(total.cells[0].merge(total.cells[5]), "{{ labels.total_score }}")
-    put(total.cells[6], "{{ total_weight }}")
-    put(total.cells[7], "{{ total_score }}")
-    put(total.cells[8], "{% if grade %}{{ labels.grade }}：{{ grade }}{% endif %}")
+    put(total.cells[0].merge(total.cells[last - 3]), "{{ labels.total_score }}")
+    put(total.cells[last - 2], "{{ total_weight }}")
+    put(total.cells[last - 1], "{{ total_score }}")
+    put(total.cells[last], "{% if grade %}{{ labels.grade }}：{{ grade }}{% endif %}")
 
 
 def summary_template() -> None:
@@ -351,7 +359,7 @@ def finish(doc, title: str, out: Path) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
-def main() -> None:
+def form_template(out: Path, split_target: bool = False) -> None:
     doc = Document()
     doc_defaults(doc)
     make_styles(doc)
@@ -364,9 +372,21 @@ def main() -> None:
     gap = doc.add_paragraph()
     gap.paragraph_format.line_spacing = Pt(2)  # keeps the two tables apart without visible space
     set_fonts(gap.add_run(""), BODY_FONT, 1)
-    indicator_table(doc)
-    finish(doc, "财政项目支出绩效自评表", OUT)
+    indicator_table(doc, split_target)
+    finish(doc, "财政项目支出绩效自评表", out)
+
+
+def main() -> None:
+    """The default form and summary, then a form for every profile whose layout differs (profiles/*.toml)."""
+    import tomllib
+
+    form_template(OUT)
     summary_template()
+    for profile in sorted(PROFILES.glob("*.toml")):
+        if tomllib.loads(profile.read_text(encoding="utf-8")).get("split_target"):
+            folder = OUT.parent / "profiles" / profile.stem
+            folder.mkdir(parents=True, exist_ok=True)
+            form_template(folder / "form.docx", split_target=True)
 
 
 if __name__ == "__main__":

@@ -162,3 +162,46 @@ def test_profiles_new_and_init_commands(tmp_path: Path, run_cli, monkeypatch):
     text = (tmp_path / "content" / "2025" / "河道保洁.md").read_text(encoding="utf-8")
     assert "\n表式: mof-2020 " in text and "# 项目支出绩效自评表。" in text and "单位：万元" in text
     assert run_cli("init", tmp_path / "other", "--profile", "beijing").code == 1
+
+
+SPLIT_FORM = (
+    ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: yunnan\n"),
+    (
+        "{三级指标: 服务老人人数, 年度指标值: ≥500人, 实际完成值: 520人, 分值: 30}",
+        "{三级指标: 服务老人人数, 指标性质: ≥, 指标值: 500, 度量单位: 人, 实际完成值: 520人, 分值: 30}",
+    ),
+)
+
+
+def test_a_target_written_in_three_columns_is_one_target(tmp_path: Path, run_cli):
+    """云南式 指标性质 / 指标值 / 度量单位: ≥ / 500 / 人 is scored as ≥500人."""
+    f = _snippet(tmp_path, *SPLIT_FORM)
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
+    assert doc["files"][0]["diagnostics"] == [] and doc["files"][0]["total_score"] == "99.50"
+
+
+def test_a_split_profile_prints_three_target_columns(tmp_path: Path, run_cli):
+    from docx import Document
+
+    from .realtools import pdf_has_cell_text, pdf_words, require, soffice_to_pdf
+
+    f = _snippet(tmp_path, *SPLIT_FORM)
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    out = tmp_path / "build"
+    assert run_cli("--config", tmp_path / "perfdoc.toml", "build", f, "--out", out).code == 0
+    page = (out / "2023" / "社区居家养老服务补贴.html").read_text(encoding="utf-8")
+    assert "<th>指标性质</th><th>指标值</th><th>度量单位</th>" in page
+    assert '<td class="nature">≥</td><td class="target">500</td><td class="unit">人</td>' in page
+    assert '<td class="nature">定性</td><td class="target">提高</td><td class="unit"></td>' in page
+    docx = out / "2023" / "社区居家养老服务补贴.docx"
+    table = Document(str(docx)).tables[1]
+    header = [c.text for c in table.rows[0].cells]
+    assert header[4:7] == ["指标性质", "指标值", "度量单位"] and len(header) == 11
+    first = [c.text for c in table.rows[1].cells]
+    assert first[3:8] == ["服务老人人数", "≥", "500", "人", "520人"]
+    require("soffice", "libreoffice-writer-nogui")
+    [pdf] = soffice_to_pdf([docx], tmp_path / "pdf")
+    words = pdf_words(pdf)
+    for text in ("指标性质", "度量单位", "服务老人人数", "年初预算数"):
+        assert pdf_has_cell_text(words, text), text

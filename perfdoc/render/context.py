@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..model import Assessment
 from ..numbers import fmt_amount, fmt_rate, fmt_score
+from ..quantity import split_target
 from ..scoring import Result
 from ..vocabulary import FUNDING_COLUMNS, LABEL_NAMES
 
@@ -38,6 +39,9 @@ class IndicatorRow:
     score: str
     reason: str
     deducted: bool
+    nature: str = ""  # the target in three columns, for profiles that print it split (split_target)
+    value: str = ""
+    unit: str = ""
 
 
 def indicator_rows(result: Result) -> list[IndicatorRow]:
@@ -50,6 +54,7 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
             for k, ind in enumerate(items):
                 r = by_id[id(ind)]
                 shown = r.score if r.score is not None else ind.score
+                nature, value, unit = split_target(ind.target or "")
                 rows.append(
                     IndicatorRow(
                         category=category,
@@ -64,6 +69,9 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
                         score=fmt_score(r.score if r.score is not None else ind.score) if shown is not None else "",
                         reason=ind.deviation_reason or (NO_DEVIATION if r.score is not None else ""),
                         deducted=bool(r.deducted),
+                        nature=ind.nature or nature,
+                        value=value,
+                        unit=ind.unit or unit,
                     )
                 )
                 first_of_category = False
@@ -102,6 +110,7 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         "grade": result.grade or a.grade or "",
         # The printed labels: the default form's, or those of the form's profile (表式).
         "labels": {name: config.label(name) for name in LABEL_NAMES},
+        "split_target": config.split_target,
     }
 
 
