@@ -16,7 +16,7 @@ from .diagnostics import PerfdocError
 from .emit import source_text
 from .load import CONTROL
 from .model import Assessment
-from .vocabulary import HIERARCHY
+from .vocabulary import FUNDING_ROW_KEYS, HIERARCHY
 from .write import safe_filename, write_atomic
 
 NEW_FORM = """---
@@ -30,10 +30,7 @@ NEW_FORM = """---
 {profile_line}
 
 项目资金:                             # 单位：{unit}
-  年度资金总额: {{年初预算数: , 全年预算数: , 全年执行数: }}   # 可不填：由其中各项相加
-  当年财政拨款: {{年初预算数: , 全年预算数: , 全年执行数: }}   # 如：{{年初预算数: 7300000, 全年预算数: 7300000}}
-  上年结转资金: {{}}
-  其他资金: {{}}
+{funding_lines}
   # 分值: {weight}                     # 预算执行率的分值，默认 {weight}
 
 绩效指标:                             # 一级：{categories}；分值合计 + 执行率分值 = 100
@@ -108,6 +105,7 @@ def new_form(
         year=year,
         project=yaml_scalar(project),
         title=own.label("title"),
+        funding_lines=_funding_lines(own),
         profile_line=profile_line,
         unit=own.money_unit,
         weight=own.execution_weight,
@@ -118,6 +116,17 @@ def new_form(
     )
     _create(target, text)
     return target
+
+
+def _funding_lines(config: Config) -> str:
+    """The 项目资金 rows of the form's profile, the total and the first part with their three amounts."""
+    amounts = "{年初预算数: , 全年预算数: , 全年执行数: }"
+    notes = ["   # 可不填：由其中各项相加", "   # 如：{年初预算数: 7300000, 全年预算数: 7300000}"]
+    lines = []
+    for i, name in enumerate(config.funding_rows):
+        key = FUNDING_ROW_KEYS[name]
+        lines.append(f"  {key}: {amounts}{notes[i]}" if i < len(notes) else f"  {key}: {{}}")
+    return "\n".join(lines)
 
 
 def yaml_scalar(text: str) -> str:
@@ -187,10 +196,12 @@ def rollover(a: Assessment, year: int, target: Path) -> Path:
     """Next year's plan from this year's assessment: same project, units, indicators, targets and weights;
     no actuals, scores, reasons, bands or amounts. A new file: this year's stays as it is."""
     data: dict[str, Any] = {"年度": year, "项目名称": a.project, "主管部门": a.department, "实施单位": a.unit}
+    if a.profile:
+        data["表式"] = a.profile
     if a.money_unit:
         data["金额单位"] = a.money_unit
     data["阶段"] = "绩效目标"
-    data["项目资金"] = {"年度资金总额": {}, "当年财政拨款": {}, "上年结转资金": {}, "其他资金": {}}
+    data["项目资金"] = {FUNDING_ROW_KEYS[name]: {} for name in a.funds.rows}
     if a.funds.weight is not None:  # typed by the author (the model holds no configured default)
         data["项目资金"]["分值"] = a.funds.weight
     groups: dict[str, dict[str, list[dict[str, Any]]]] = {}

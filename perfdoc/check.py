@@ -99,7 +99,7 @@ def check_raw(raw: RawDocument, config: Config, name: str | None = None) -> File
     report = FileReport(path=name or raw.path, raw=raw)
     config, found = form_config(raw, config)
     report.config = config
-    assessment, shape = parse_assessment(raw, tuple(config.grade_bands), config.aliases)
+    assessment, shape = parse_assessment(raw, tuple(config.grade_bands), config.aliases, config.funding_rows)
     found += shape
     report.assessment = assessment
     if not any(d.severity == Severity.ERROR for d in found):  # rules on a half-read form only add noise

@@ -53,6 +53,7 @@ class Config:
     category_weights: dict[str, Decimal] = field(
         default_factory=lambda: {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
     )
+    funding_rows: tuple[str, ...] = ("total", "appropriation", "carryover", "other")  # the form's 项目资金 rows
     split_target: bool = False  # print 年度指标值 as 指标性质 / 指标值 / 度量单位 (云南, 四川, 海南)
     band_achieved: Decimal = Decimal("0.8")  # a qualitative 达成 scores from 80 % of 分值
     band_partial: Decimal = Decimal("0.6")  # 部分达成 from 60 % (some district templates: 50 %)
@@ -256,6 +257,15 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
             f"{path}: 定性指标档次下限应满足 0 < band_partial < band_achieved ≤ 1"
             f"（如 0.6 与 0.8），而不是 {cfg.band_partial} 与 {cfg.band_achieved}"
         )
+    from .vocabulary import FUNDING_ROWS
+
+    rows = cfg.funding_rows
+    unknown = [r for r in rows if r not in FUNDING_ROWS]
+    if unknown or rows[:1] != ("total",) or len(set(rows)) != len(rows) or len(rows) < 2:
+        raise ConfigError(
+            f'{path}: funding_rows 应以 "total" 开头，再列出其中各项（可用：{"、".join(FUNDING_ROWS)}），'
+            f"不重复，而不是 {list(rows)}"
+        )
     for name, weight in cfg.category_weights.items():
         if not (weight.is_finite() and 0 <= weight <= 100):
             raise ConfigError(f"{path}: category_weights 中「{name}」的权重应为 0 至 100 之间的数，而不是 {weight}")
@@ -307,6 +317,10 @@ def _rule_settings(path: Path | None, value: object) -> RuleSettings:
 
 def _coerce(path: Path | None, key: str, value: object, default: object) -> object:
     try:
+        if isinstance(default, tuple):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise TypeError
+            return tuple(value)
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise TypeError

@@ -25,6 +25,7 @@ from .quantity import compose_target
 from .source import Position, RawDocument, RawPath, Section, SourceMap
 from .vocabulary import (
     ALL_SUBCATEGORIES,
+    DEFAULT_FUNDING_ROWS,
     FUND_COLUMN_WORDS,
     FUND_ROW_WORDS,
     FUNDING_ROW_KEYS,
@@ -601,8 +602,13 @@ class _FormReader:
                 data[key] = self.data[key]
         if self.money_unit == "万元":
             data["金额单位"] = "万元"
+        keys = {label: name for name, label in FUNDING_ROW_KEYS.items()}
+        found = {keys[label] for label in self.funds if label in keys}
+        profile, rows = profile_for_funding_rows(found)
+        if profile is not None:
+            data = {"表式": profile, **data}  # a form with 财政资金 / 单位资金 rows is another province's
         if self.funds:
-            funds = {label: self.funds.get(label, {}) for label in FUNDING_ROW_KEYS.values()}
+            funds = {FUNDING_ROW_KEYS[name]: self.funds.get(FUNDING_ROW_KEYS[name], {}) for name in rows}
             for key in ("分值", "执行率", "得分"):
                 if key in self.funds:
                     funds[key] = self.funds[key]
@@ -613,6 +619,21 @@ class _FormReader:
             if key in self.data:
                 data[key] = self.data[key]
         return data
+
+
+def profile_for_funding_rows(found: set[str]) -> tuple[str | None, tuple[str, ...]]:
+    """The packaged profile whose 项目资金 rows hold the rows a Word form has: None (the project's own) when the
+    MOF rows do, else the first profile that has them all (海南: 财政资金 / 单位资金 / 财政专户管理资金)."""
+    from .config import PACKAGED_PROFILES, _read_toml
+
+    if found <= set(DEFAULT_FUNDING_ROWS):
+        return None, DEFAULT_FUNDING_ROWS
+    for path in sorted(PACKAGED_PROFILES.glob("*.toml")):
+        rows = _read_toml(path).get("funding_rows")
+        if isinstance(rows, list) and found <= set(rows):
+            return path.stem, tuple(str(r) for r in rows)
+    # Rows of two families at once: kept, so that check names each row no profile has (never dropped).
+    return None, (*DEFAULT_FUNDING_ROWS, *sorted(found - set(DEFAULT_FUNDING_ROWS)))
 
 
 def _as_raw(value: Any) -> Any:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .source import RawPath, Section
-from .vocabulary import ASSESSMENT, FUNDING_ROWS, STAGE_LABELS
+from .vocabulary import ASSESSMENT, DEFAULT_FUNDING_ROWS, FUNDING_ROWS, STAGE_LABELS
 
 
 @dataclass
@@ -33,11 +33,9 @@ class FundingRow(Located):
         return getattr(self, column)  # type: ignore[no-any-return]
 
 
-def funding_rows() -> dict[str, FundingRow]:
-    """The four rows of 项目资金, empty: a form prints them whether or not the author filled them."""
-    return {
-        name: FundingRow(name=name, label=label, field_path=f"funds.{name}") for name, label in FUNDING_ROWS.items()
-    }
+def funding_rows(names: tuple[str, ...] = DEFAULT_FUNDING_ROWS) -> dict[str, FundingRow]:
+    """The rows of 项目资金 the form has (its profile's), empty: a form prints them whether filled or not."""
+    return {name: FundingRow(name=name, label=FUNDING_ROWS[name], field_path=f"funds.{name}") for name in names}
 
 
 @dataclass
@@ -53,7 +51,7 @@ class Funds(Located):
 
     @property
     def parts(self) -> list[FundingRow]:
-        return [self.rows[k] for k in ("appropriation", "carryover", "other")]
+        return [row for name, row in self.rows.items() if name != "total"]
 
 
 @dataclass

@@ -23,6 +23,8 @@ from .vocabulary import (
     ALL_SUBCATEGORIES,
     ASSESSMENT,
     CHOICE_WORDS,
+    DEFAULT_FUNDING_ROWS,
+    FUNDING_ROWS,
     FUNDS_KEYS,
     GRADE_NAMES,
     HIERARCHY,
@@ -65,12 +67,17 @@ def did_you_mean(word: str, candidates: list[str]) -> str:
 
 class _Parser:
     def __init__(
-        self, raw: RawDocument, grade_names: tuple[str, ...] = GRADE_NAMES, aliases: dict[str, str] | None = None
+        self,
+        raw: RawDocument,
+        grade_names: tuple[str, ...] = GRADE_NAMES,
+        aliases: dict[str, str] | None = None,
+        rows: tuple[str, ...] = DEFAULT_FUNDING_ROWS,
     ):
         self.raw = raw
         self.diagnostics: list[Diagnostic] = []
         self.grade_names = grade_names  # the configured grade_bands decide what 等级 may say
         self.aliases = aliases or {}  # the profile's own group names
+        self.rows = rows  # the funding rows of the profile's form
 
     def report(self, code: str, message: str, field_path: str, raw_path: RawPath, key: bool = False) -> None:
         """A finding at a logical place of the raw tree; the reader's source map places it when shown."""
@@ -223,7 +230,8 @@ class _Parser:
         return a
 
     def funds(self, entry: tuple[FieldSpec, object, RawPath, str] | None) -> Funds:
-        funds = Funds(raw_path=(field_spec(TOP_FIELDS, "funds").label,), field_path="funds", rows=funding_rows())
+        label = field_spec(TOP_FIELDS, "funds").label
+        funds = Funds(raw_path=(label,), field_path="funds", rows=funding_rows(self.rows))
         if entry is None:
             return funds
         _, data, raw_path, _ = entry
@@ -232,6 +240,17 @@ class _Parser:
         for name, (spec, value, child, key) in matched.items():
             funds.keys[name] = key
             if spec.kind == "row":
+                if name not in funds.rows:  # a row of another province's form
+                    shown = "、".join(FUNDING_ROWS[r] for r in self.rows)
+                    self.report(
+                        "PD203",
+                        f"「{spec.label}」不是本表式的资金行（本表式：{shown}）；"
+                        "若本表是别的表式，请写明「表式」（如 表式: hainan）",
+                        f"funds.{name}",
+                        child,
+                        key=True,
+                    )
+                    continue
                 row = funds.rows[name]
                 row.raw_path, row.keys = child, {}
                 if value is not None:
@@ -431,10 +450,13 @@ def _expect(spec: FieldSpec) -> str:
 
 
 def parse_assessment(
-    raw: RawDocument, grade_names: tuple[str, ...] = GRADE_NAMES, aliases: dict[str, str] | None = None
+    raw: RawDocument,
+    grade_names: tuple[str, ...] = GRADE_NAMES,
+    aliases: dict[str, str] | None = None,
+    rows: tuple[str, ...] = DEFAULT_FUNDING_ROWS,
 ) -> tuple[Assessment, list[Diagnostic]]:
     """The raw tree as an assessment, exactly as written, with every finding about its shape (PD2xx)."""
-    parser = _Parser(raw, grade_names, aliases)
+    parser = _Parser(raw, grade_names, aliases, rows)
     assessment = parser.parse()
     return assessment, parser.diagnostics
 

@@ -149,6 +149,10 @@ FUNDS_FIELDS = [
     ),
     FieldSpec("carryover", "上年结转资金", "row", "上年结转资金", aliases=("上年结转",)),
     FieldSpec("other", "其他资金", "row", "其他资金"),
+    # Rows of other provinces' forms (海南, 四川): a profile names the rows its form has (funding_rows).
+    FieldSpec("fiscal", "财政资金", "row", "财政资金（海南、四川）"),
+    FieldSpec("special", "财政专户管理资金", "row", "财政专户管理资金（海南、四川）"),
+    FieldSpec("unit_funds", "单位资金", "row", "单位资金（海南、四川）"),
     FieldSpec("weight", "分值", "decimal", "预算执行率的分值（默认取配置 execution_weight，上海为 10）"),
     FieldSpec("execution_rate", "执行率", "rate", "执行率（可不填，由 全年执行数 ÷ 全年预算数 计算；填写时校验）"),
     FieldSpec("score", "得分", "decimal", "预算执行得分（可不填；填写时校验）"),
@@ -159,7 +163,11 @@ FUNDING_ROWS = {
     "appropriation": "其中：当年财政拨款",
     "carryover": "上年结转资金",
     "other": "其他资金",
+    "fiscal": "财政资金",
+    "special": "财政专户管理资金",
+    "unit_funds": "单位资金",
 }
+DEFAULT_FUNDING_ROWS = ("total", "appropriation", "carryover", "other")  # the MOF form's; a profile may differ
 FUNDING_ROW_KEYS = {s.name: s.label for s in FUNDS_FIELDS if s.kind == "row"}  # as a source writes them
 
 INDICATOR_FIELDS = [
@@ -270,6 +278,9 @@ LABELS: dict[str, str] = {
     "appropriation": "其中：当年财政拨款",
     "carryover": "上年结转资金",
     "other": "其他资金",
+    "fiscal": "财政资金",
+    "special": "财政专户管理资金",
+    "unit_funds": "单位资金",
     "overall_goal": "年度总体目标",
     "outcome": "实际完成情况",
     "indicators": "绩效指标",
@@ -329,6 +340,9 @@ FUND_ROW_WORDS = {
     "other": Words(("其他", "其中:其他"), ("其他资金", "自筹")),
     "appropriation": Words(within=("财政拨款",)),
     "total": Words(("合计", "总计"), ("资金总额",)),
+    "special": Words(within=("财政专户",)),
+    "unit_funds": Words(("单位资金", "其中:单位资金")),
+    "fiscal": Words(("财政资金", "其中:财政资金")),
 }
 # Columns of the indicator block, tried in this order.
 INDICATOR_COLUMN_WORDS = {

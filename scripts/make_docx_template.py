@@ -194,9 +194,13 @@ def vmerge(cell, restart: bool) -> None:
     in_schema_order(tc_pr, TCPR_ORDER)
 
 
-def form_table(doc) -> None:
-    """项目名称 … 年度总体目标: 8 grid columns."""
-    t = new_table(doc, [1.0, 2.2, 2.7, 2.7, 2.7, 1.0, 2.0, 1.5], 9, "perfdoc:项目与资金")
+DEFAULT_ROWS = ("total", "appropriation", "carryover", "other")
+
+
+def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS) -> None:
+    """项目名称 … 年度总体目标: 8 grid columns; one row per funding row of the profile."""
+    n = len(rows)
+    t = new_table(doc, [1.0, 2.2, 2.7, 2.7, 2.7, 1.0, 2.0, 1.5], 5 + n, "perfdoc:项目与资金")
     for row in t.rows:
         row_props(row)
     r = t.rows
@@ -206,11 +210,11 @@ def form_table(doc) -> None:
     put(r[1].cells[2].merge(r[1].cells[3]), "{{ department }}")
     put(r[1].cells[4].merge(r[1].cells[5]), "实施单位")
     put(r[1].cells[6].merge(r[1].cells[7]), "{{ unit }}")
-    put(r[2].cells[0].merge(r[6].cells[0]), "{{ labels.funds }}（{{ money_unit }}）")
+    put(r[2].cells[0].merge(r[2 + n].cells[0]), "{{ labels.funds }}（{{ money_unit }}）")
     columns = ["initial_budget", "budget", "executed", "weight", "execution_rate", "score"]
     for i, name in enumerate(["", *columns], start=1):
         put(r[2].cells[i], f"{{{{ labels.{name} }}}}" if name else "")
-    funding_rows = [(name, f"{{{{ labels.{name} }}}}") for name in ("total", "appropriation", "carryover", "other")]
+    funding_rows = [(name, f"{{{{ labels.{name} }}}}") for name in rows]
     for k, (name, label) in enumerate(funding_rows, start=3):
         put(r[k].cells[1], label, align="left" if name != "total" else "center")
         for i, column in enumerate(("initial_budget", "budget", "executed"), start=2):
@@ -222,17 +226,17 @@ def form_table(doc) -> None:
         else:
             for i in (5, 6, 7):
                 put(r[k].cells[i], "—")
-    put(r[7].cells[0].merge(r[8].cells[0]), "{{ labels.overall_goal }}")
-    put(r[7].cells[1].merge(r[7].cells[3]), "{{ goal_label }}")
-    put(r[7].cells[4].merge(r[7].cells[7]), "{{ labels.outcome }}")
-    goal = r[8].cells[1].merge(r[8].cells[3])
-    outcome = r[8].cells[4].merge(r[8].cells[7])
+    put(r[3 + n].cells[0].merge(r[4 + n].cells[0]), "{{ labels.overall_goal }}")
+    put(r[3 + n].cells[1].merge(r[3 + n].cells[3]), "{{ goal_label }}")
+    put(r[3 + n].cells[4].merge(r[3 + n].cells[7]), "{{ labels.outcome }}")
+    goal = r[4 + n].cells[1].merge(r[4 + n].cells[3])
+    outcome = r[4 + n].cells[4].merge(r[4 + n].cells[7])
     put(goal, "{{p goal }}", align="left", style="表内正文")
     put(outcome, "{{p outcome }}", align="left", style="表内正文")
     for cell in (goal, outcome):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-    r[8]._tr.trPr.remove(r[8]._tr.trPr.find(qn("w:cantSplit")))  # long texts may run over a page
-    r[8].height = Cm(4)
+    r[4 + n]._tr.trPr.remove(r[4 + n]._tr.trPr.find(qn("w:cantSplit")))  # long texts may run over a page
+    r[4 + n].height = Cm(4)
 
 
 def indicator_table(doc, split_target: bool = False) -> None:
@@ -359,7 +363,7 @@ def finish(doc, title: str, out: Path) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
-def form_template(out: Path, split_target: bool = False) -> None:
+def form_template(out: Path, split_target: bool = False, rows: tuple[str, ...] = DEFAULT_ROWS) -> None:
     doc = Document()
     doc_defaults(doc)
     make_styles(doc)
@@ -368,7 +372,7 @@ def form_template(out: Path, split_target: bool = False) -> None:
     body.style = "表名"
     body.add_run("{{ labels.title }}")
     doc.add_paragraph("({{ year }} 年度)", style="年度")
-    form_table(doc)
+    form_table(doc, rows)
     gap = doc.add_paragraph()
     gap.paragraph_format.line_spacing = Pt(2)  # keeps the two tables apart without visible space
     set_fonts(gap.add_run(""), BODY_FONT, 1)
@@ -383,10 +387,12 @@ def main() -> None:
     form_template(OUT)
     summary_template()
     for profile in sorted(PROFILES.glob("*.toml")):
-        if tomllib.loads(profile.read_text(encoding="utf-8")).get("split_target"):
+        data = tomllib.loads(profile.read_text(encoding="utf-8"))
+        split, rows = bool(data.get("split_target")), tuple(data.get("funding_rows", DEFAULT_ROWS))
+        if split or rows != DEFAULT_ROWS:
             folder = OUT.parent / "profiles" / profile.stem
             folder.mkdir(parents=True, exist_ok=True)
-            form_template(folder / "form.docx", split_target=True)
+            form_template(folder / "form.docx", split_target=split, rows=rows)
 
 
 if __name__ == "__main__":

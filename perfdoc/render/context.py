@@ -111,6 +111,7 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         # The printed labels: the default form's, or those of the form's profile (表式).
         "labels": {name: config.label(name) for name in LABEL_NAMES},
         "split_target": config.split_target,
+        "funding_rows": list(a.funds.rows),
     }
 
 
