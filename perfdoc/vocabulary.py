@@ -238,6 +238,7 @@ SECTION_TITLES: dict[str, tuple[str, ...]] = {
         "年度总体目标完成情况",
         "总体目标完成情况",
         "目标完成情况",
+        "年度目标完成情况",
         "outcome",
     ),
 }
