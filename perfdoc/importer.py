@@ -250,7 +250,7 @@ def body_blocks(doc: Any, display: str, warnings: list[Diagnostic] | None = None
     for child in children:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            blocks.append(Block("paragraph", "".join(child.itertext())[:MAX_CELL_CHARS]))
+            blocks.append(Block("paragraph", "".join(t.text or "" for t in child.iter(W + "t"))[:MAX_CELL_CHARS]))
         elif tag == "tbl":
             table_no += 1
             grid = table_grid(child)
@@ -443,6 +443,7 @@ class _FormReader:
         self.category = self.subcategory = ""
         self.money_unit: str | None = None
         self.state = "head"
+        self.labels: set[str] = set()  # every label of the form, for recognising its profile
 
     def origin(self, path: RawPath, row: Row, col: int | None) -> None:
         at = Position(row.number, col or 1, row.table)
@@ -605,6 +606,8 @@ class _FormReader:
         keys = {label: name for name, label in FUNDING_ROW_KEYS.items()}
         found = {keys[label] for label in self.funds if label in keys}
         profile, rows = profile_for_funding_rows(found)
+        if profile is None and rows == DEFAULT_FUNDING_ROWS:
+            profile = profile_for_labels(self.labels)
         if profile is not None:
             data = {"表式": profile, **data}  # a form with 财政资金 / 单位资金 rows is another province's
         if self.funds:
@@ -619,6 +622,28 @@ class _FormReader:
             if key in self.data:
                 data[key] = self.data[key]
         return data
+
+
+def profile_for_labels(labels: set[str]) -> str | None:
+    """The packaged profile whose own printed labels (those the default form does not print: its title, its
+    column names, 指标性质 / 度量单位) the form shows most, at least two of them and more than any other; None
+    when the form looks like the default one."""
+    from .config import PACKAGED_PROFILES, Config, with_profile
+    from .vocabulary import LABELS
+
+    scores: dict[str, int] = {}
+    default = {norm(text) for name, text in LABELS.items() if name not in ("nature", "unit")}
+    for path in sorted(PACKAGED_PROFILES.glob("*.toml")):
+        cfg = with_profile(Config(root=PACKAGED_PROFILES), path.stem)
+        own = {norm(text) for name, text in cfg.labels.items() if text != LABELS[name]}
+        if cfg.split_target:
+            own |= {norm(cfg.label("nature")), norm(cfg.label("unit"))}
+        own -= default  # 执行率(B/A) is compared as 执行率: the default form's label says nothing
+        scores[path.stem] = len(own & labels)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
 
 
 def profile_for_funding_rows(found: set[str]) -> tuple[str | None, tuple[str, ...]]:
@@ -682,8 +707,11 @@ def import_document(doc: Any, display: str) -> list[ImportedForm]:
     forms: list[ImportedForm] = []
     reader: _FormReader | None = None
     year: int | None = None
+    titles: list[str] = []  # the paragraphs above a form: its title names its template
     for block in blocks:
         if block.kind == "paragraph":
+            if block.text.strip():
+                titles = [*titles[-3:], norm(block.text)]
             text = unicodedata.normalize("NFKC", block.text)
             m = YEAR.search(text)
             if m and ("年度" in text or "自评" in text or len(text) < 20):
@@ -696,11 +724,13 @@ def import_document(doc: Any, display: str) -> list[ImportedForm]:
             if reader is not None:
                 forms.append(_finish(reader))
             reader = _FormReader(ImportedForm(display, len(forms) + 1, Position(row.number, 1, row.table)), year)
+            reader.labels.update(titles)
         elif reader is None:
             m = YEAR.search(unicodedata.normalize("NFKC", " ".join(c.text for c in row.cells)))
             if m:
                 year = int(m.group(0))
             continue
+        reader.labels.update(c.label for c in row.cells if c.label)
         if not reader.feed(row):
             forms.append(_finish(reader))
             reader = None

@@ -324,14 +324,15 @@ HEAD_WORDS = {
     "department": Words(("主管部门", "预算主管部门", "主管单位")),
     "unit": Words(("实施单位", "项目实施单位", "执行单位")),
 }
-FUNDS_BLOCK = Words(within=("项目资金", "资金情况"))  # the label of the funding block, which carries its unit
+# The label of the funding block, which carries its unit.
+FUNDS_BLOCK = Words(within=("项目资金", "资金情况", "资金构成", "预算执行情况"))
 
 # Columns of the funding block, tried in this order.
 FUND_COLUMN_WORDS = {
     "initial_budget": Words(("预算数(年初)",), ("年初预算",)),
     "budget": Words(("预算数", "调整后预算数", "全年预算数"), ("全年预算",)),
     "executed": Words(within=("执行数", "实际支出")),
-    "weight": Words(("分值",)),
+    "weight": Words(("分值", "权重", "分值权重")),
     "rate": Words(within=("执行率",)),
     "score": Words(("得分",)),
 }

@@ -205,3 +205,41 @@ def test_a_split_profile_prints_three_target_columns(tmp_path: Path, run_cli):
     words = pdf_words(pdf)
     for text in ("指标性质", "度量单位", "服务老人人数", "年初预算数"):
         assert pdf_has_cell_text(words, text), text
+
+
+FIXED_POINT = {
+    "shanghai": (),
+    "mof-2020": (),
+    "yunnan": (),
+    "county-20-80": (("  分值: 10\n", ""), ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}")),
+    "hainan": (("  当年财政拨款:", "  财政资金:"),),
+    "sichuan": (("  当年财政拨款:", "  财政资金:"),),
+}
+
+
+@pytest.mark.parametrize("profile", sorted(FIXED_POINT))
+def test_import_of_a_built_form_is_a_fixed_point_in_every_profile(tmp_path: Path, run_cli, profile: str):
+    """build → import → check gives the same figures, in every shipped profile's layout."""
+    f = _snippet(
+        tmp_path,
+        ("实施单位: 某区养老服务指导中心\n", f"实施单位: 某区养老服务指导中心\n表式: {profile}\n"),
+        *FIXED_POINT[profile],
+    )
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    cfg = tmp_path / "perfdoc.toml"
+    first = run_cli("--config", cfg, "check", f, "--format", "json").json()["files"][0]
+    assert first["diagnostics"] == [], first["diagnostics"]
+    out = tmp_path / "build"
+    assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
+    docx = out / "2023" / "社区居家养老服务补贴.docx"
+    imported = tmp_path / "imported"
+    assert run_cli("--config", cfg, "import", docx, "--out", imported).code == 0
+    [source] = imported.rglob("*.md")
+    named = "表式: " in source.read_text(encoding="utf-8")
+    assert named == (profile != "shanghai")  # recognised from the table's labels and rows
+    if named:
+        assert f"表式: {profile}\n" in source.read_text(encoding="utf-8")
+    again = run_cli("--config", cfg, "check", source, "--format", "json").json()["files"][0]
+    assert [d["code"] for d in again["diagnostics"]] == []
+    for key in ("execution_rate", "total_score", "grade"):
+        assert again[key] == first[key], key
