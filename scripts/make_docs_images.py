@@ -30,6 +30,17 @@ def form_png(build: Path) -> None:
     run("pdftoppm", "-r", "80", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf), str(DOCS / "form-page1"))
 
 
+def profile_pngs(work: Path) -> None:
+    """Page 1 of each profile's example (docs/examples/<profile>.md) as Word prints it: docs/profiles/<profile>.png."""
+    out = DOCS / "profiles"
+    out.mkdir(exist_ok=True)
+    for example in sorted((DOCS / "examples").glob("*.md")):
+        build = work / example.stem
+        run(sys.executable, "-m", "perfdoc", "build", str(example), "--out", str(build), "--format", "docx,pdf")
+        [pdf] = [p for p in (build / "2023").glob("*.pdf")]
+        run("pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf), str(out / example.stem))
+
+
 def html_pngs(build: Path) -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -60,8 +71,9 @@ def main() -> None:
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         form_png(Path(tmp) / "build")
+        profile_pngs(Path(tmp) / "profiles")
         html_pngs(Path(tmp) / "site")
-    print("wrote docs/form-page1.png, docs/html-index.png, docs/html-form.png")
+    print("wrote docs/form-page1.png, docs/profiles/*.png, docs/html-index.png, docs/html-form.png")
 
 
 if __name__ == "__main__":

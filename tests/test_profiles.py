@@ -243,3 +243,19 @@ def test_import_of_a_built_form_is_a_fixed_point_in_every_profile(tmp_path: Path
     assert [d["code"] for d in again["diagnostics"]] == []
     for key in ("execution_rate", "total_score", "grade"):
         assert again[key] == first[key], key
+
+
+@pytest.mark.parametrize("name", sorted(SHIPPED | {"hainan", "sichuan"}))
+def test_each_profile_has_a_clean_example_and_a_page_image(name: str, run_cli, tmp_path: Path):
+    """docs/examples/<profile>.md is written in its profile and checks clean; docs/profiles/<profile>.png shows it."""
+    example = ROOT / "docs" / "examples" / f"{name}.md"
+    assert f"\n表式: {name}\n" in example.read_text(encoding="utf-8")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", example, "--format", "json").json()
+    assert doc["files"][0]["diagnostics"] == []
+    assert (ROOT / "docs" / "profiles" / f"{name}.png").is_file()
+    assert f"`{name}`" in (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+
+
+def test_every_packaged_profile_is_documented(tmp_path: Path):
+    assert set(available_profiles(tmp_path)) == SHIPPED | {"hainan", "sichuan"}
