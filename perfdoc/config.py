@@ -54,6 +54,8 @@ class Config:
         default_factory=lambda: {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
     )
     funding_rows: tuple[str, ...] = ("total", "appropriation", "carryover", "other")  # the form's 项目资金 rows
+    head_rows: tuple[str, ...] = ()  # rows printed under 项目名称 (项目编码, 项目类别): vocabulary.NOTE_ROWS
+    tail_rows: tuple[str, ...] = ()  # rows printed after 总分 (评价结论, 存在问题, 改进措施, 填报人…)
     split_target: bool = False  # print 年度指标值 as 指标性质 / 指标值 / 度量单位 (云南, 四川, 海南)
     band_achieved: Decimal = Decimal("0.8")  # a qualitative 达成 scores from 80 % of 分值
     band_partial: Decimal = Decimal("0.6")  # 部分达成 from 60 % (some district templates: 50 %)
@@ -266,6 +268,12 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
             f'{path}: funding_rows 应以 "total" 开头，再列出其中各项（可用：{"、".join(FUNDING_ROWS)}），'
             f"不重复，而不是 {list(rows)}"
         )
+    from .vocabulary import NOTE_ROWS
+
+    for key in ("head_rows", "tail_rows"):
+        bad = [r for r in getattr(cfg, key) if r not in NOTE_ROWS]
+        if bad:
+            raise ConfigError(f"{path}: {key} 中没有 {bad}（可用：{'、'.join(NOTE_ROWS)}）")
     for name, weight in cfg.category_weights.items():
         if not (weight.is_finite() and 0 <= weight <= 100):
             raise ConfigError(f"{path}: category_weights 中「{name}」的权重应为 0 至 100 之间的数，而不是 {weight}")

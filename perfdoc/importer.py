@@ -351,6 +351,13 @@ def _is_column_label(label: str) -> bool:
     return any(words.match(label) for words in tables)
 
 
+# The rows around the tables, by every label they are printed with → the key a source writes.
+NOTE_WORDS = {
+    norm(key): spec.label for spec in TOP_FIELDS if spec.kind == "note" for key in (spec.label, *spec.aliases)
+}
+NOTE_KEYS = tuple(dict.fromkeys(NOTE_WORDS.values()))
+
+
 def _is_head_label(label: str) -> bool:
     return any(words.match(label) for words in HEAD_WORDS.values())
 
@@ -495,6 +502,11 @@ class _FormReader:
         total_cell = row_has(row, TOTAL_WORDS)
         if total_cell and self.state == "indicators":
             self.take_total(row, total_cell)
+            self.state = "tail"  # 评价结论, 存在问题, 填报人… may follow; anything else ends the form
+            return True
+        if self.take_notes(row):
+            return True
+        if self.state == "tail":
             return False
         if self.state == "funds" and self.fund_cols:
             kind = fund_row_kind(row)
@@ -579,6 +591,20 @@ class _FormReader:
             self.origin((*path, "偏差原因分析及改进措施"), row, cols.get("reason"))
         items.append(item)
 
+    def take_notes(self, row: Row) -> bool:
+        """The rows around the tables (项目编码, 评价结论, 填报人 …): each label cell with the cell after it."""
+        taken = False
+        for cell in row.cells:
+            key = NOTE_WORDS.get(cell.label)
+            value = self.value_after(row, cell) if key else None
+            if key and value is not None and value.label and value.label not in NOTE_WORDS:
+                self.data[key] = value.text.strip()
+                self.origin((key,), row, value.col)
+                taken = True
+            elif key:
+                taken = True  # the label of an empty row
+        return taken
+
     def take_total(self, row: Row, label: Cell) -> None:
         cols = self.ind_cols or {}
         score_col = cols.get("score")
@@ -618,7 +644,7 @@ class _FormReader:
             data["项目资金"] = funds
         if self.indicators:
             data["绩效指标"] = self.indicators
-        for key in ("总分", "等级"):
+        for key in ("总分", "等级", *NOTE_KEYS):
             if key in self.data:
                 data[key] = self.data[key]
         return data
@@ -734,6 +760,9 @@ def import_document(doc: Any, display: str) -> list[ImportedForm]:
         if not reader.feed(row):
             forms.append(_finish(reader))
             reader = None
+            m = YEAR.search(unicodedata.normalize("NFKC", " ".join(c.text for c in row.cells)))
+            if m:  # the row after a form may be the next form's title
+                year = int(m.group(0))
     if reader is not None:
         forms.append(_finish(reader))
     # A self-assessment form has indicators, or a project and its funding: a table of projects (perfdoc's own

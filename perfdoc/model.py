@@ -84,6 +84,7 @@ class Assessment(Located):
     funds: Funds = field(default_factory=Funds)  # 项目资金
     indicators: list[Indicator] = field(default_factory=list)  # 绩效指标
     total_score: Decimal | None = None  # 总分 as typed, checked
+    notes: dict[str, str] = field(default_factory=dict)  # rows around the tables: 评价结论, 填报人… (NOTE_ROWS)
     grade: str | None = None  # 等级 as typed, checked
     goal: Section | None = None  # 预算目标 / 预期目标
     outcome: Section | None = None  # 实际完成情况

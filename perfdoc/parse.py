@@ -127,7 +127,7 @@ class _Parser:
             self.report("PD202", f"「{spec.label}」应为{_expect(spec)}，而不是{_kind(value)}", field_path, raw_path)
             return None
         text = value.strip()
-        if spec.kind == "text":
+        if spec.kind in ("text", "note"):
             long_number = _LONG_NUMBER.search(text.replace(",", ""))
             if long_number and spec.name in ("target", "actual"):
                 self.report(
@@ -203,7 +203,13 @@ class _Parser:
             self.report("PD202", f"前置数据应为“字段: 值”的映射，而不是{_kind(self.raw.data)}", "", ())
             return a
         top = self.fields(self.raw.data, (), "", TOP_KEYS, "前置数据")
-        self.assign(a, top, "", skip=("funds", "indicators"))
+        notes = tuple(name for name, (spec, *_rest) in top.items() if spec.kind == "note")
+        self.assign(a, top, "", skip=("funds", "indicators", *notes))
+        for name in notes:
+            spec, value, child, _ = top[name]
+            text = self.value(spec, value, child, name)
+            if isinstance(text, str) and text:
+                a.notes[name] = text
         for name in ("project", "department", "unit"):
             if getattr(a, name) is None:  # written but blank: the model keeps text fields as text
                 setattr(a, name, "")

@@ -121,6 +121,18 @@ TOP_FIELDS = [
     FieldSpec("funds", "项目资金", "funds", "项目资金：年度资金总额及其中各项的年初预算数、全年预算数、全年执行数"),
     FieldSpec("indicators", "绩效指标", "indicators", "绩效指标：一级指标 → 二级指标 → 三级指标列表"),
     FieldSpec("total_score", "总分", "decimal", "总分（可不填，由 perfdoc 计算；填写时校验）"),
+    # Rows some forms carry around the two tables (a profile's head_rows / tail_rows print them).
+    FieldSpec("project_code", "项目编码", "note", "项目编码（如 46000021T000000002749），表头印出时填写"),
+    FieldSpec("project_category", "项目类别", "note", "项目类别（部门预算 / 专项 / 转移支付）或项目属性"),
+    FieldSpec("other_matters", "其他需要说明事项", "note", "其他需要说明事项"),
+    FieldSpec("conclusion", "评价结论", "note", "评价结论（四川等）"),
+    FieldSpec("problems", "存在问题", "note", "存在问题"),
+    FieldSpec("improvements", "改进措施", "note", "改进措施"),
+    FieldSpec("leader", "项目负责人", "note", "项目负责人"),
+    FieldSpec("finance_leader", "财务负责人", "note", "财务负责人"),
+    FieldSpec("filled_by", "填报人", "note", "填报人"),
+    FieldSpec("phone", "联系电话", "note", "联系电话", aliases=("联系方式",)),
+    FieldSpec("filled_on", "填报日期", "note", "填报日期"),
     FieldSpec(
         "grade",
         "等级",
@@ -243,6 +255,9 @@ SECTION_TITLES: dict[str, tuple[str, ...]] = {
     ),
 }
 SECTION_HEADINGS = {"goal": "预算目标", "outcome": "实际完成情况"}  # what perfdoc writes
+
+
+NOTE_ROWS = {s.name: s.label for s in TOP_FIELDS if s.kind == "note"}  # the rows around the tables
 
 
 def _index(specs: list[FieldSpec]) -> dict[str, FieldSpec]:

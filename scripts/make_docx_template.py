@@ -36,6 +36,8 @@ from perfdoc.render.wordml import TBLPR_ORDER, TCPR_ORDER, in_schema_order, repa
 OUT = Path(__file__).resolve().parent.parent / "templates" / "form.docx"
 SUMMARY_OUT = OUT.with_name("summary.docx")
 PROFILES = Path(__file__).resolve().parent.parent / "perfdoc" / "profiles"
+sys.path.insert(0, str(PROFILES.parent.parent))
+from perfdoc.vocabulary import NOTE_ROWS as NOTE_LABELS  # noqa: E402 - the labels of the rows around the tables
 
 BODY_FONT = "仿宋_GB2312"
 TITLE_FONT = "宋体"
@@ -197,10 +199,11 @@ def vmerge(cell, restart: bool) -> None:
 DEFAULT_ROWS = ("total", "appropriation", "carryover", "other")
 
 
-def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS) -> None:
-    """项目名称 … 年度总体目标: 8 grid columns; one row per funding row of the profile."""
-    n = len(rows)
-    t = new_table(doc, [1.0, 2.2, 2.7, 2.7, 2.7, 1.0, 2.0, 1.5], 5 + n, "perfdoc:项目与资金")
+def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS, head: tuple[str, ...] = ()) -> None:
+    """项目名称 … 年度总体目标: 8 grid columns; one row per funding row of the profile, and the profile's head
+    rows (项目编码, 项目类别) under 主管部门."""
+    n, o = len(rows), len(head)
+    t = new_table(doc, [1.0, 2.2, 2.7, 2.7, 2.7, 1.0, 2.0, 1.5], 5 + n + o, "perfdoc:项目与资金")
     for row in t.rows:
         row_props(row)
     r = t.rows
@@ -210,12 +213,15 @@ def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS) -> None:
     put(r[1].cells[2].merge(r[1].cells[3]), "{{ department }}")
     put(r[1].cells[4].merge(r[1].cells[5]), "实施单位")
     put(r[1].cells[6].merge(r[1].cells[7]), "{{ unit }}")
-    put(r[2].cells[0].merge(r[2 + n].cells[0]), "{{ labels.funds }}（{{ money_unit }}）")
+    for k, name in enumerate(head, start=2):
+        put(r[k].cells[0].merge(r[k].cells[1]), NOTE_LABELS[name])
+        put(r[k].cells[2].merge(r[k].cells[7]), f"{{{{ notes.{name} }}}}", align="left")
+    put(r[o + 2].cells[0].merge(r[o + 2 + n].cells[0]), "{{ labels.funds }}（{{ money_unit }}）")
     columns = ["initial_budget", "budget", "executed", "weight", "execution_rate", "score"]
     for i, name in enumerate(["", *columns], start=1):
-        put(r[2].cells[i], f"{{{{ labels.{name} }}}}" if name else "")
+        put(r[o + 2].cells[i], f"{{{{ labels.{name} }}}}" if name else "")
     funding_rows = [(name, f"{{{{ labels.{name} }}}}") for name in rows]
-    for k, (name, label) in enumerate(funding_rows, start=3):
+    for k, (name, label) in enumerate(funding_rows, start=o + 3):
         put(r[k].cells[1], label, align="left" if name != "total" else "center")
         for i, column in enumerate(("initial_budget", "budget", "executed"), start=2):
             put(r[k].cells[i], f"{{{{ funds.{name}.{column} }}}}")
@@ -226,20 +232,20 @@ def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS) -> None:
         else:
             for i in (5, 6, 7):
                 put(r[k].cells[i], "—")
-    put(r[3 + n].cells[0].merge(r[4 + n].cells[0]), "{{ labels.overall_goal }}")
-    put(r[3 + n].cells[1].merge(r[3 + n].cells[3]), "{{ goal_label }}")
-    put(r[3 + n].cells[4].merge(r[3 + n].cells[7]), "{{ labels.outcome }}")
-    goal = r[4 + n].cells[1].merge(r[4 + n].cells[3])
-    outcome = r[4 + n].cells[4].merge(r[4 + n].cells[7])
+    put(r[o + 3 + n].cells[0].merge(r[o + 4 + n].cells[0]), "{{ labels.overall_goal }}")
+    put(r[o + 3 + n].cells[1].merge(r[o + 3 + n].cells[3]), "{{ goal_label }}")
+    put(r[o + 3 + n].cells[4].merge(r[o + 3 + n].cells[7]), "{{ labels.outcome }}")
+    goal = r[o + 4 + n].cells[1].merge(r[o + 4 + n].cells[3])
+    outcome = r[o + 4 + n].cells[4].merge(r[o + 4 + n].cells[7])
     put(goal, "{{p goal }}", align="left", style="表内正文")
     put(outcome, "{{p outcome }}", align="left", style="表内正文")
     for cell in (goal, outcome):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
-    r[4 + n]._tr.trPr.remove(r[4 + n]._tr.trPr.find(qn("w:cantSplit")))  # long texts may run over a page
-    r[4 + n].height = Cm(4)
+    r[o + 4 + n]._tr.trPr.remove(r[o + 4 + n]._tr.trPr.find(qn("w:cantSplit")))  # long texts may run over a page
+    r[o + 4 + n].height = Cm(4)
 
 
-def indicator_table(doc, split_target: bool = False) -> None:
+def indicator_table(doc, split_target: bool = False, tail: tuple[str, ...] = ()) -> None:
     """绩效指标 … 总分: 9 grid columns (11 when the profile splits 年度指标值 into 指标性质 / 指标值 / 度量单位);
     the header row repeats on every page."""
     if split_target:
@@ -247,8 +253,12 @@ def indicator_table(doc, split_target: bool = False) -> None:
     else:
         widths = [0.7, 1.4, 1.6, 2.9, 1.9, 1.9, 1.1, 1.2, 3.1]
     last = len(widths) - 1
-    t = new_table(doc, widths, 5, "perfdoc:绩效指标")
-    header, loop_start, data, loop_end, total = t.rows
+    t = new_table(doc, widths, 5 + len(tail), "perfdoc:绩效指标")
+    header, loop_start, data, loop_end, total, *after = t.rows
+    for row, name in zip(after, tail, strict=True):  # the profile's rows after 总分: 评价结论, 存在问题, 改进措施…
+        row_props(row)
+        put(row.cells[0].merge(row.cells[2]), NOTE_LABELS[name])
+        put(row.cells[3].merge(row.cells[last]), f"{{{{ notes.{name} }}}}", align="left")
     row_props(header, header=True)
     for row in (loop_start, data, loop_end, total):
         row_props(row)
@@ -363,7 +373,13 @@ def finish(doc, title: str, out: Path) -> None:
     print(f"wrote {out}", file=sys.stderr)
 
 
-def form_template(out: Path, split_target: bool = False, rows: tuple[str, ...] = DEFAULT_ROWS) -> None:
+def form_template(
+    out: Path,
+    split_target: bool = False,
+    rows: tuple[str, ...] = DEFAULT_ROWS,
+    head: tuple[str, ...] = (),
+    tail: tuple[str, ...] = (),
+) -> None:
     doc = Document()
     doc_defaults(doc)
     make_styles(doc)
@@ -372,11 +388,11 @@ def form_template(out: Path, split_target: bool = False, rows: tuple[str, ...] =
     body.style = "表名"
     body.add_run("{{ labels.title }}")
     doc.add_paragraph("({{ year }} 年度)", style="年度")
-    form_table(doc, rows)
+    form_table(doc, rows, head)
     gap = doc.add_paragraph()
     gap.paragraph_format.line_spacing = Pt(2)  # keeps the two tables apart without visible space
     set_fonts(gap.add_run(""), BODY_FONT, 1)
-    indicator_table(doc, split_target)
+    indicator_table(doc, split_target, tail)
     finish(doc, "财政项目支出绩效自评表", out)
 
 
@@ -389,10 +405,11 @@ def main() -> None:
     for profile in sorted(PROFILES.glob("*.toml")):
         data = tomllib.loads(profile.read_text(encoding="utf-8"))
         split, rows = bool(data.get("split_target")), tuple(data.get("funding_rows", DEFAULT_ROWS))
-        if split or rows != DEFAULT_ROWS:
+        head, tail = tuple(data.get("head_rows", ())), tuple(data.get("tail_rows", ()))
+        if split or rows != DEFAULT_ROWS or head or tail:
             folder = OUT.parent / "profiles" / profile.stem
             folder.mkdir(parents=True, exist_ok=True)
-            form_template(folder / "form.docx", split_target=split, rows=rows)
+            form_template(folder / "form.docx", split_target=split, rows=rows, head=head, tail=tail)
 
 
 if __name__ == "__main__":

@@ -259,3 +259,28 @@ def test_each_profile_has_a_clean_example_and_a_page_image(name: str, run_cli, t
 
 def test_every_packaged_profile_is_documented(tmp_path: Path):
     assert set(available_profiles(tmp_path)) == SHIPPED | {"hainan", "sichuan"}
+
+
+def test_rows_after_the_total_are_printed_and_imported_back(tmp_path: Path, run_cli):
+    """四川: 评价结论 / 存在问题 / 改进措施 under 合计, in the page and the Word form, and read back by import."""
+    from docx import Document
+
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    cfg = tmp_path / "perfdoc.toml"
+    example = ROOT / "docs" / "examples" / "sichuan.md"
+    out = tmp_path / "build"
+    assert run_cli("--config", cfg, "build", example, "--out", out).code == 0
+    docx = out / "2023" / "社区居家养老服务补贴.docx"
+    rows = [[c.text for c in row.cells] for row in Document(str(docx)).tables[1].rows]
+    assert rows[-3][0] == "评价结论" and rows[-3][-1] == "项目按计划完成，资金支付及时，绩效目标基本实现。"
+    assert rows[-2][0] == "存在问题" and rows[-1][0] == "改进措施"
+    page = docx.with_suffix(".html").read_text(encoding="utf-8")
+    assert (
+        '<tr class="note"><th colspan="3">存在问题</th><td colspan="8" class="text">部分服务项目覆盖面不足。</td></tr>'
+        in page
+    )
+    imported = tmp_path / "imported"
+    assert run_cli("--config", cfg, "import", docx, "--out", imported).code == 0
+    text = next(imported.rglob("*.md")).read_text(encoding="utf-8")
+    assert "表式: sichuan\n" in text and "存在问题: 部分服务项目覆盖面不足。\n" in text
+    assert "改进措施: 下一年度扩大服务范围，完善服务记录。\n" in text

@@ -13,7 +13,7 @@ from ..model import Assessment
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..quantity import split_target
 from ..scoring import Result
-from ..vocabulary import FUNDING_COLUMNS, LABEL_NAMES
+from ..vocabulary import FUNDING_COLUMNS, LABEL_NAMES, NOTE_ROWS
 
 if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
     from ..config import Config
@@ -112,6 +112,10 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         "labels": {name: config.label(name) for name in LABEL_NAMES},
         "split_target": config.split_target,
         "funding_rows": list(a.funds.rows),
+        # The rows around the tables the profile prints (评价结论, 填报人…), and what the author wrote in them.
+        "notes": {name: a.notes.get(name, "") for name in NOTE_ROWS},
+        "head_rows": [(NOTE_ROWS[name], a.notes.get(name, "")) for name in config.head_rows],
+        "tail_rows": [(NOTE_ROWS[name], a.notes.get(name, "")) for name in config.tail_rows],
     }
 
 
