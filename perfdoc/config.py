@@ -54,6 +54,8 @@ class Config:
         default_factory=lambda: {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
     )
     funding_rows: tuple[str, ...] = ("total", "appropriation", "carryover", "other")  # the form's 项目资金 rows
+    execution_caps: tuple[tuple[Decimal, Decimal], ...] = ()  # [rate below %, highest total] pairs (PD310)
+    notes_required: tuple[str, ...] = ()  # rows that may not say 无 when points were lost (PD311)
     head_rows: tuple[str, ...] = ()  # rows printed under 项目名称 (项目编码, 项目类别): vocabulary.NOTE_ROWS
     tail_rows: tuple[str, ...] = ()  # rows printed after 总分 (评价结论, 存在问题, 改进措施, 填报人…)
     split_target: bool = False  # print 年度指标值 as 指标性质 / 指标值 / 度量单位 (云南, 四川, 海南)
@@ -270,7 +272,12 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
         )
     from .vocabulary import NOTE_ROWS
 
-    for key in ("head_rows", "tail_rows"):
+    for below, cap in cfg.execution_caps:
+        if not (0 < below <= 100 and 0 <= cap <= 100):
+            raise ConfigError(
+                f"{path}: execution_caps 中的 [{below}, {cap}] 应为 [执行率低于（%）, 总分上限]，均在 0 至 100 之间"
+            )
+    for key in ("head_rows", "tail_rows", "notes_required"):
         bad = [r for r in getattr(cfg, key) if r not in NOTE_ROWS]
         if bad:
             raise ConfigError(f"{path}: {key} 中没有 {bad}（可用：{'、'.join(NOTE_ROWS)}）")
@@ -325,6 +332,15 @@ def _rule_settings(path: Path | None, value: object) -> RuleSettings:
 
 def _coerce(path: Path | None, key: str, value: object, default: object) -> object:
     try:
+        if key == "execution_caps":
+            pairs = []
+            for pair in value if isinstance(value, list) else [None]:
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise TypeError
+                if any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in pair):
+                    raise TypeError
+                pairs.append((Decimal(str(pair[0])), Decimal(str(pair[1]))))
+            return tuple(pairs)
         if isinstance(default, tuple):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise TypeError
