@@ -287,3 +287,17 @@ def test_rows_after_the_total_are_printed_and_imported_back(tmp_path: Path, run_
     text = next(imported.rglob("*.md")).read_text(encoding="utf-8")
     assert "表式: sichuan\n" in text and "存在问题: 部分服务项目覆盖面不足。\n" in text
     assert "改进措施: 下一年度扩大服务范围，完善服务记录。\n" in text
+
+
+def test_messages_speak_the_profiles_labels(tmp_path: Path, run_cli):
+    """四川's form calls 分值 权重 and the reason column 未完成原因分析: so do the messages about it."""
+    f = _snippet(
+        tmp_path,
+        ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: sichuan\n"),
+        ("  当年财政拨款:", "  财政资金:"),
+        ("520人, 分值: 30}", "480人, 分值: 30, 得分: 28}"),
+    )
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    out = run_cli("--config", tmp_path / "perfdoc.toml", "check", f).out
+    assert "扣 2 分（28/30），须填写「未完成原因分析」" in out
+    assert "偏差原因分析及改进措施" not in out

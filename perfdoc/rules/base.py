@@ -44,6 +44,10 @@ class RuleContext:
         locus = Locus(section.raw_path, line=line, column=column)
         return Diagnostic.make(code, message, "body", locus=locus).with_path(self.assessment.path)
 
+    def label(self, name: str) -> str:
+        """A label as the form's profile prints it (权重 for 分值, 调整后预算数 for 全年预算数…), for messages."""
+        return self.config.label(name)
+
     def amount(self, value: Decimal | None) -> str:
         return fmt_amount(value, self.config.places(self.assessment.money_unit))
 

@@ -22,7 +22,7 @@ def funding_parts_add_up(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     funds = ctx.assessment.funds
     total = funds.total
-    for column, label in FUNDING_COLUMNS.items():
+    for column in FUNDING_COLUMNS:
         value = total.amount(column)  # as typed: a summed total agrees with its parts by construction
         parts = [row.amount(column) for row in funds.parts]
         if value is None or all(p is None for p in parts):
@@ -31,7 +31,8 @@ def funding_parts_add_up(ctx: RuleContext) -> Iterator[Diagnostic]:
         if parts_sum != value:
             yield ctx.diag(
                 "PD301",
-                f"年度资金总额的{label} {ctx.amount(value)} 不等于其中各项之和 {ctx.amount(parts_sum)}"
+                f"{ctx.label('total')}的{ctx.label(column)} {ctx.amount(value)} "
+                f"不等于其中各项之和 {ctx.amount(parts_sum)}"
                 f"（相差 {ctx.amount(value - parts_sum)}）",
                 total,
                 column,
@@ -48,7 +49,8 @@ def executed_within_budget(ctx: RuleContext) -> Iterator[Diagnostic]:
         if executed is not None and budget is not None and executed > budget:
             yield ctx.diag(
                 "PD302",
-                f"「{row.label}」全年执行数 {ctx.amount(executed)} 大于全年预算数 {ctx.amount(budget)}",
+                f"「{ctx.label(row.name)}」{ctx.label('executed')} {ctx.amount(executed)} "
+                f"大于{ctx.label('budget')} {ctx.amount(budget)}",
                 row,
                 "executed",
             )
@@ -61,11 +63,11 @@ def budget_present_and_nonzero(ctx: RuleContext) -> Iterator[Diagnostic]:
     执行率 = 全年执行数 / 全年预算数 needs a 全年预算数 that is present and not 0, and a 全年执行数."""
     total, totals = ctx.assessment.funds.total, ctx.result.totals
     if totals["budget"] is None:
-        yield ctx.diag("PD303", "年度资金总额缺少全年预算数，无法计算执行率", total, "budget")
+        yield ctx.diag("PD303", f"{ctx.label('total')}缺少{ctx.label('budget')}，无法计算执行率", total, "budget")
     elif totals["budget"] == 0:
-        yield ctx.diag("PD303", "年度资金总额的全年预算数为 0，无法计算执行率", total, "budget")
+        yield ctx.diag("PD303", f"{ctx.label('total')}的{ctx.label('budget')}为 0，无法计算执行率", total, "budget")
     if totals["executed"] is None:
-        yield ctx.diag("PD303", "年度资金总额缺少全年执行数，无法计算执行率", total, "executed")
+        yield ctx.diag("PD303", f"{ctx.label('total')}缺少{ctx.label('executed')}，无法计算执行率", total, "executed")
 
 
 @rule("PD304", E, "填写的执行率与计算结果不符", ASSESSMENT_ONLY)

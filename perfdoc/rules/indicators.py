@@ -28,7 +28,8 @@ def score_within_weight(ctx: RuleContext) -> Iterator[Diagnostic]:
         if not ZERO <= ind.score <= ind.weight:  # type: ignore[operator]
             yield ctx.diag(
                 "PD401",
-                f"「{ind.name}」得分 {ctx.num(ind.score)} 超出 0 至分值 {ctx.num(ind.weight)} 的范围",
+                f"「{ind.name}」{ctx.label('score')} {ctx.num(ind.score)} 超出 0 至{ctx.label('weight')} "
+                f"{ctx.num(ind.weight)} 的范围",
                 ind,
                 "score",
             )
@@ -45,7 +46,7 @@ def deduction_has_reason(ctx: RuleContext) -> Iterator[Diagnostic]:
             yield ctx.diag(
                 "PD402",
                 f"「{ind.name}」扣 {ctx.num(ind.weight - r.score)} 分（{ctx.num(r.score)}/{ctx.num(ind.weight)}），"
-                "须填写「偏差原因分析及改进措施」",
+                f"须填写「{ctx.label('deviation_reason')}」",
                 ind,
                 "score" if ind.score is not None else "actual",
             )
@@ -61,7 +62,7 @@ def no_full_marks_on_missed_target(ctx: RuleContext) -> Iterator[Diagnostic]:
         if r.kind == QUANTITATIVE and r.achieved is False and ind.score == ind.weight:
             yield ctx.diag(
                 "PD403",
-                f"「{ind.name}」实际完成值「{ind.actual}」未达到年度指标值「{ind.target}」，"
+                f"「{ind.name}」{ctx.label('actual')}「{ind.actual}」未达到{ctx.label('target')}「{ind.target}」，"
                 f"却得满分 {ctx.num(ind.score)}；按评分规则最多 {ctx.num(r.rule_score)} 分",
                 ind,
                 "score",
@@ -156,7 +157,7 @@ def units_agree(ctx: RuleContext) -> Iterator[Diagnostic]:
             ind = r.indicator
             yield ctx.diag(
                 "PD407",
-                f"「{ind.name}」年度指标值「{ind.target}」的单位「{r.target.unit}」与实际完成值「{ind.actual}」"  # type: ignore[union-attr]
+                f"「{ind.name}」{ctx.label('target')}「{ind.target}」的单位「{r.target.unit}」与{ctx.label('actual')}「{ind.actual}」"  # type: ignore[union-attr]
                 f"的单位「{r.actual.unit}」不一致，无法比较",
                 ind,
                 "actual",
@@ -174,7 +175,8 @@ def target_not_exceeded_far(ctx: RuleContext) -> Iterator[Diagnostic]:
             ind = r.indicator
             yield ctx.diag(
                 "PD408",
-                f"「{ind.name}」实际完成值「{ind.actual}」是年度指标值「{ind.target}」的 {round2(r.ratio)} 倍，"
+                f"「{ind.name}」{ctx.label('actual')}「{ind.actual}」是{ctx.label('target')}「{ind.target}」"
+                f"的 {round2(r.ratio)} 倍，"
                 "指标值可能设定偏低；评分规则要求按偏离程度酌情扣分，并在下一年度调整指标值",
                 ind,
                 "actual",
@@ -191,7 +193,7 @@ def qualitative_band_stated(ctx: RuleContext) -> Iterator[Diagnostic]:
         if r.kind == QUALITATIVE and r.band is None and ind.actual is not None and ind.score is not None:
             yield ctx.diag(
                 "PD409",
-                f"「{ind.name}」实际完成值「{ind.actual}」与年度指标值「{ind.target}」不同，请注明「达成情况」"
+                f"「{ind.name}」{ctx.label('actual')}「{ind.actual}」与{ctx.label('target')}「{ind.target}」不同，请注明「达成情况」"
                 "（达成 / 部分达成 / 未达成），以便核对得分档次",
                 ind,
                 "actual",
@@ -212,9 +214,9 @@ def score_computable(ctx: RuleContext) -> Iterator[Diagnostic]:
         elif r.kind == QUALITATIVE:
             why = "定性指标的实际完成值与年度指标值不同，且未注明「达成情况」"
         elif r.actual is None:
-            why = f"实际完成值「{ind.actual}」不是数量"
+            why = f"{ctx.label('actual')}「{ind.actual}」不是数量"
         else:
-            why = f"年度指标值「{ind.target}」与实际完成值「{ind.actual}」的单位不一致"
+            why = f"{ctx.label('target')}「{ind.target}」与{ctx.label('actual')}「{ind.actual}」的单位不一致"
         yield ctx.diag("PD410", f"「{ind.name}」无法计算得分：{why}；请填写「得分」", ind, "actual")
 
 
@@ -228,7 +230,7 @@ def actual_is_quantity(ctx: RuleContext) -> Iterator[Diagnostic]:
         if r.kind == QUANTITATIVE and ind.actual is not None and r.actual is None:
             yield ctx.diag(
                 "PD411",
-                f"「{ind.name}」年度指标值「{ind.target}」是定量的，实际完成值「{ind.actual}」却无法解析为数量"
+                f"「{ind.name}」{ctx.label('target')}「{ind.target}」是定量的，{ctx.label('actual')}「{ind.actual}」却无法解析为数量"
                 "（应如 100%、731次、66.16亿、90%以上）",
                 ind,
                 "actual",

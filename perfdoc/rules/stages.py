@@ -19,12 +19,14 @@ def plan_has_no_results(ctx: RuleContext) -> Iterator[Diagnostic]:
     if not a.stage_declared:
         return  # an undeclared file with results is inferred as an assessment, never reaches here
     for ind in a.indicators:
-        for name, label in (("actual", "实际完成值"), ("score", "得分")):
+        for name, label in (("actual", ctx.label("actual")), ("score", ctx.label("score"))):
             if getattr(ind, name) is not None:
                 yield ctx.diag("PD601", f"「{ind.name}」在绩效目标阶段不应填写「{label}」", ind, name)
     for row in a.funds.rows.values():
         if row.executed is not None:
-            yield ctx.diag("PD601", f"「{row.label}」在绩效目标阶段不应填写全年执行数", row, "executed")
+            yield ctx.diag(
+                "PD601", f"「{ctx.label(row.name)}」在绩效目标阶段不应填写{ctx.label('executed')}", row, "executed"
+            )
     for node, name, label in (
         (a.funds, "execution_rate", "执行率"),
         (a.funds, "score", "得分"),
@@ -42,7 +44,7 @@ def assessment_has_actuals(ctx: RuleContext) -> Iterator[Diagnostic]:
     An assessment (绩效自评) gives every indicator its 实际完成值."""
     for ind in ctx.assessment.indicators:
         if ind.actual is None:
-            yield ctx.diag("PD602", f"「{ind.name}」缺少「实际完成值」（绩效自评阶段必填）", ind, "actual")
+            yield ctx.diag("PD602", f"「{ind.name}」缺少「{ctx.label('actual')}」（绩效自评阶段必填）", ind, "actual")
 
 
 @rule("PD208", W, "正文缺少预算目标或实际完成情况")
