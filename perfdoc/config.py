@@ -59,6 +59,7 @@ class Config:
     head_rows: tuple[str, ...] = ()  # rows printed under 项目名称 (项目编码, 项目类别): vocabulary.NOTE_ROWS
     tail_rows: tuple[str, ...] = ()  # rows printed after 总分 (评价结论, 存在问题, 改进措施, 填报人…)
     split_target: bool = False  # print 年度指标值 as 指标性质 / 指标值 / 度量单位 (云南, 四川, 海南)
+    completion_column: bool = False  # print 完成率 (actual ÷ target, at most 100 %) after 实际完成值 (海南)
     band_achieved: Decimal = Decimal("0.8")  # a qualitative 达成 scores from 80 % of 分值
     band_partial: Decimal = Decimal("0.6")  # 部分达成 from 60 % (some district templates: 50 %)
     exceed_ratio: Decimal = Decimal("1.5")  # actual ≥ ratio × target suggests the target was set too low

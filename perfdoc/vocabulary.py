@@ -307,6 +307,7 @@ LABELS: dict[str, str] = {
     "nature": "指标性质",
     "unit": "度量单位",
     "actual": "实际完成值",
+    "completion": "完成率",
     "deviation_reason": "偏差原因分析及改进措施",
     "total_score": "总分",
     "grade": "等级",

@@ -245,10 +245,14 @@ def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS, head: tuple[str, ...] 
     r[o + 4 + n].height = Cm(4)
 
 
-def indicator_table(doc, split_target: bool = False, tail: tuple[str, ...] = ()) -> None:
+def indicator_table(
+    doc, split_target: bool = False, tail: tuple[str, ...] = (), completion: bool = False
+) -> None:
     """绩效指标 … 总分: 9 grid columns (11 when the profile splits 年度指标值 into 指标性质 / 指标值 / 度量单位);
     the header row repeats on every page."""
-    if split_target:
+    if split_target and completion:
+        widths = [0.7, 1.3, 1.4, 2.3, 0.9, 1.0, 0.9, 1.5, 1.2, 0.9, 1.0, 2.7]
+    elif split_target:
         widths = [0.7, 1.4, 1.5, 2.5, 0.9, 1.1, 0.9, 1.7, 1.0, 1.1, 3.0]
     else:
         widths = [0.7, 1.4, 1.6, 2.9, 1.9, 1.9, 1.1, 1.2, 3.1]
@@ -263,7 +267,8 @@ def indicator_table(doc, split_target: bool = False, tail: tuple[str, ...] = ())
     for row in (loop_start, data, loop_end, total):
         row_props(row)
     target = ["nature", "target", "unit"] if split_target else ["target"]
-    names = ["indicators", "category", "subcategory", "name", *target, "actual", "weight", "score", "deviation_reason"]
+    actual = ["actual", "completion"] if completion else ["actual"]
+    names = ["indicators", "category", "subcategory", "name", *target, *actual, "weight", "score", "deviation_reason"]
     for i, name in enumerate(names):
         put(header.cells[i], f"{{{{ labels.{name} }}}}")
     vmerge(header.cells[0], restart=True)
@@ -275,6 +280,7 @@ def indicator_table(doc, split_target: bool = False, tail: tuple[str, ...] = ())
         "row.name",
         *(["row.nature", "row.value", "row.unit"] if split_target else ["row.target"]),
         "row.actual",
+        *(["row.completion"] if completion else []),
         "row.weight",
         "row.score",
         "row.reason",
@@ -379,6 +385,7 @@ def form_template(
     rows: tuple[str, ...] = DEFAULT_ROWS,
     head: tuple[str, ...] = (),
     tail: tuple[str, ...] = (),
+    completion: bool = False,
 ) -> None:
     doc = Document()
     doc_defaults(doc)
@@ -392,7 +399,7 @@ def form_template(
     gap = doc.add_paragraph()
     gap.paragraph_format.line_spacing = Pt(2)  # keeps the two tables apart without visible space
     set_fonts(gap.add_run(""), BODY_FONT, 1)
-    indicator_table(doc, split_target, tail)
+    indicator_table(doc, split_target, tail, completion)
     finish(doc, "财政项目支出绩效自评表", out)
 
 
@@ -406,10 +413,11 @@ def main() -> None:
         data = tomllib.loads(profile.read_text(encoding="utf-8"))
         split, rows = bool(data.get("split_target")), tuple(data.get("funding_rows", DEFAULT_ROWS))
         head, tail = tuple(data.get("head_rows", ())), tuple(data.get("tail_rows", ()))
-        if split or rows != DEFAULT_ROWS or head or tail:
+        completion = bool(data.get("completion_column"))
+        if split or rows != DEFAULT_ROWS or head or tail or completion:
             folder = OUT.parent / "profiles" / profile.stem
             folder.mkdir(parents=True, exist_ok=True)
-            form_template(folder / "form.docx", split_target=split, rows=rows, head=head, tail=tail)
+            form_template(folder / "form.docx", split, rows, head, tail, completion)
 
 
 if __name__ == "__main__":

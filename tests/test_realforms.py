@@ -41,9 +41,11 @@ def test_a_hainan_form_prints_its_own_funding_rows_and_target_columns(tmp_path: 
     assert labels == ["", "年度资金总额", "财政资金", "单位资金", "财政专户管理资金"]
     assert funds.rows[2].cells[0].text == "资金构成（元）"
     header = [c.text for c in indicators.rows[0].cells]
-    assert header[4:7] == ["指标性质", "年度指标值", "度量单位"]
+    assert header[4:9] == ["指标性质", "年度指标值", "度量单位", "实际完成值", "完成率"]
     effect = [c.text for c in indicators.rows[3].cells]
-    assert effect[3:8] == ["帮助困难教师和学生提高生活水平", "=", "95", "%", "100"]
+    assert effect[3:9] == ["帮助困难教师和学生提高生活水平", "=", "95", "%", "100", "100.00%"]
+    # 完成率 as the published form prints it: 10 of 52 is 19.23 %, 0 of 2 is 0.00 %
+    assert [row.cells[8].text for row in indicators.rows[1:3]] == ["19.23%", "0.00%"]
     page = docx.with_suffix(".html").read_text(encoding="utf-8")
     assert '<tr id="funds-unit_funds"><th>单位资金</th><td>120,000.00</td>' in page
 

@@ -7,12 +7,13 @@ the number of rows the 一级 cell covers on its first row, 0 on the rows it cov
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..model import Assessment
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..quantity import split_target
-from ..scoring import Result
+from ..scoring import IndicatorResult, Result
 from ..vocabulary import FUNDING_COLUMNS, LABEL_NAMES, NOTE_ROWS
 
 if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
@@ -39,6 +40,7 @@ class IndicatorRow:
     score: str
     reason: str
     deducted: bool
+    completion: str = ""  # 完成率: actual ÷ target, at most 100 %, for profiles that print it (海南)
     nature: str = ""  # the target in three columns, for profiles that print it split (split_target)
     value: str = ""
     unit: str = ""
@@ -69,6 +71,7 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
                         score=fmt_score(r.score if r.score is not None else ind.score) if shown is not None else "",
                         reason=ind.deviation_reason or (NO_DEVIATION if r.score is not None else ""),
                         deducted=bool(r.deducted),
+                        completion=_completion(r),
                         nature=ind.nature or nature,
                         value=value,
                         unit=ind.unit or unit,
@@ -76,6 +79,26 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
                 )
                 first_of_category = False
     return rows
+
+
+def _completion(r: IndicatorResult) -> str:
+    if r.ratio is None:
+        return "100.00%" if r.achieved else ""
+    return fmt_rate(min(r.ratio, Decimal(1)) * 100)
+
+
+def middle_columns(config: Config) -> list[tuple[str, str, str]]:
+    """The columns between 三级指标 and 分值, as (row attribute, css class, label); [] for the default form's."""
+    if not config.split_target and not config.completion_column:
+        return []
+    if config.split_target:
+        target = [("nature", "nature", "nature"), ("value", "target", "target"), ("unit", "unit", "unit")]
+    else:
+        target = [("target", "target", "target")]
+    columns = [*target, ("actual", "actual", "actual")]
+    if config.completion_column:
+        columns.append(("completion", "completion", "completion"))
+    return [(attr, css, config.label(name)) for attr, css, name in columns]
 
 
 def form_context(result: Result, config: Config) -> dict[str, Any]:
@@ -111,6 +134,7 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         # The printed labels: the default form's, or those of the form's profile (表式).
         "labels": {name: config.label(name) for name in LABEL_NAMES},
         "split_target": config.split_target,
+        "middle_columns": middle_columns(config),
         "funding_rows": list(a.funds.rows),
         # The rows around the tables the profile prints (评价结论, 填报人…), and what the author wrote in them.
         "notes": {name: a.notes.get(name, "") for name in NOTE_ROWS},
