@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -219,12 +220,18 @@ def available_profiles(root: Path) -> dict[str, tuple[str, str, Path]]:
     return found
 
 
+@lru_cache(maxsize=32)
+def _profile_data(path: Path, mtime_ns: int) -> dict[str, object]:
+    """A profile file, read once per process while it is unchanged: forms naming their own 表式 reuse it."""
+    return _read_toml(path)
+
+
 def _apply_profile(cfg: Config, name: str, origin: Path | None) -> None:
     found = profile_path(name, cfg.root)
     if found is None:
         known = "、".join(available_profiles(cfg.root))
         raise ConfigError(f"{origin}: 没有表式「{name}」（可用：{known}；项目自己的表式放在 profiles/{name}.toml）")
-    data = _read_toml(found)
+    data = _profile_data(found, found.stat().st_mtime_ns)
     values = {k: v for k, v in data.items() if k not in PROFILE_META}
     if "profile" in values:
         raise ConfigError(f"{found}: 表式文件中不能再写 profile")
