@@ -211,6 +211,8 @@ def rollover(a: Assessment, year: int, target: Path) -> Path:
             item["指标方向"] = ind.direction
         item["分值"] = ind.weight if ind.weight is not None else Decimal(0)
         groups.setdefault(ind.category, {}).setdefault(ind.subcategory, []).append(item)
+    for _, category, subcategory in a.empty_groups:  # groups the form keeps empty stay in next year's plan
+        groups.setdefault(category, {}).setdefault(subcategory, [])
     data["绩效指标"] = groups
     goal = a.goal.text if a.goal else ""
     note = f"{year} 年度绩效目标，由 perfdoc rollover 自 {Path(a.path).as_posix()} 生成：请核对指标值与分值，填写预算数"

@@ -561,10 +561,17 @@ class _FormReader:
         cols = self.ind_cols
         assert cols is not None
         name = " ".join(row.at(cols["name"]).split())
-        if not name or norm(name) in ("三级指标", "指标名称"):
+        if norm(name) in ("三级指标", "指标名称"):
             return
         category = canonical_category(row.at(cols.get("category"))) or self.category
         sub = canonical_subcategory(row.at(cols.get("subcategory"))) or self.subcategory
+        if not norm(name):  # a row kept from the blank template: its group stays, empty, as printed
+            if sub in ALL_SUBCATEGORIES:
+                owner = category or next((c for c, subs in HIERARCHY.items() if sub in subs), "")
+                if owner:
+                    self.indicators.setdefault(owner, {}).setdefault(sub, [])
+                    self.category, self.subcategory = owner, sub
+            return
         if not category and sub:
             category = next((c for c, subs in HIERARCHY.items() if sub in subs), "")
         self.category, self.subcategory = category, sub

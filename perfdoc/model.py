@@ -84,6 +84,7 @@ class Assessment(Located):
     funds: Funds = field(default_factory=Funds)  # 项目资金
     indicators: list[Indicator] = field(default_factory=list)  # 绩效指标
     total_score: Decimal | None = None  # 总分 as typed, checked
+    empty_groups: list[tuple[int, str, str]] = field(default_factory=list)  # (place, 一级, 二级) with no indicator
     notes: dict[str, str] = field(default_factory=dict)  # rows around the tables: 评价结论, 填报人… (NOTE_ROWS)
     grade: str | None = None  # 等级 as typed, checked
     goal: Section | None = None  # 预算目标 / 预期目标
@@ -94,14 +95,23 @@ class Assessment(Located):
     def stage_label(self) -> str:
         return STAGE_LABELS[self.stage]
 
-    def groups(self) -> list[tuple[str, list[tuple[str, list[Indicator]]]]]:
-        """Indicators grouped 一级 → 二级 in order of first appearance, for merged cells."""
-        out: list[tuple[str, list[tuple[str, list[Indicator]]]]] = []
-        for ind in self.indicators:
-            if not out or out[-1][0] != ind.category:
-                out.append((ind.category, []))
+    def groups(self) -> list[tuple[str, list[tuple[str, list[Indicator | None]]]]]:
+        """Indicators grouped 一级 → 二级 in order of first appearance, for merged cells; an empty group the
+        author kept from the blank template stands in its place as one row with None."""
+        entries: list[tuple[str, str, Indicator | None]] = []
+        empty = sorted(self.empty_groups)
+        for i, ind in enumerate(self.indicators):
+            while empty and empty[0][0] <= i:
+                _, cat, sub = empty.pop(0)
+                entries.append((cat, sub, None))
+            entries.append((ind.category, ind.subcategory, ind))
+        entries += [(cat, sub, None) for _, cat, sub in empty]
+        out: list[tuple[str, list[tuple[str, list[Indicator | None]]]]] = []
+        for cat, sub, entry in entries:
+            if not out or out[-1][0] != cat:
+                out.append((cat, []))
             subs = out[-1][1]
-            if not subs or subs[-1][0] != ind.subcategory:
-                subs.append((ind.subcategory, []))
-            subs[-1][1].append(ind)
+            if not subs or subs[-1][0] != sub or entry is None:
+                subs.append((sub, []))
+            subs[-1][1].append(entry)
         return out

@@ -78,6 +78,7 @@ class _Parser:
         self.grade_names = grade_names  # the configured grade_bands decide what 等级 may say
         self.aliases = aliases or {}  # the profile's own group names
         self.rows = rows  # the funding rows of the profile's form
+        self.empty_groups: list[tuple[int, str, str]] = []  # (indicators before it, 一级, 二级)
 
     def report(self, code: str, message: str, field_path: str, raw_path: RawPath, key: bool = False) -> None:
         """A finding at a logical place of the raw tree; the reader's source map places it when shown."""
@@ -227,6 +228,7 @@ class _Parser:
         if "indicators" in top:
             _, value, child, _ = top["indicators"]
             a.indicators = self.indicators(value, child)
+            a.empty_groups = list(self.empty_groups)
         else:
             self.report("PD201", "缺少「绩效指标」（一级指标 → 二级指标 → 三级指标列表）", "indicators", ())
         declared = a.stage if "stage" in top else None
@@ -309,7 +311,12 @@ class _Parser:
                     continue
                 if isinstance(items, dict):
                     items = [items]
-                if not isinstance(items, list) or not items:
+                if items is None or items == []:
+                    # A group the blank template carries with nothing under it (生态效益指标 with no indicator):
+                    # not an indicator and not an error; the form prints its row empty, as published.
+                    self.empty_groups.append((len(out), category, sub))
+                    continue
+                if not isinstance(items, list):
                     self.report(
                         "PD202",
                         f"二级指标「{sub}」下应为三级指标列表（每项以 - 开头）",

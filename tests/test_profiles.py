@@ -301,3 +301,29 @@ def test_messages_speak_the_profiles_labels(tmp_path: Path, run_cli):
     out = run_cli("--config", tmp_path / "perfdoc.toml", "check", f).out
     assert "扣 2 分（28/30），须填写「未完成原因分析」" in out
     assert "偏差原因分析及改进措施" not in out
+
+
+def test_an_empty_group_kept_from_the_blank_template_is_printed_and_imported_back(tmp_path: Path, run_cli):
+    """生态效益指标 with nothing under it: not an indicator, not an error; its row stays on the form."""
+    from docx import Document
+
+    f = _snippet(tmp_path, ("    社会效益指标:\n", "    生态效益指标: []\n    社会效益指标:\n"))
+    cfg = tmp_path / "perfdoc.toml"
+    cfg.write_text("", encoding="utf-8")
+    first = run_cli("--config", cfg, "check", f, "--format", "json").json()["files"][0]
+    assert first["diagnostics"] == [] and first["total_score"] == "99.50"
+    out = tmp_path / "build"
+    assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
+    docx = out / "2023" / "社区居家养老服务补贴.docx"
+    rows = [[c.text for c in row.cells] for row in Document(str(docx)).tables[1].rows]
+    assert rows[3][1:4] == ["效益指标", "生态效益指标", ""] and rows[4][1:4] == [
+        "效益指标",
+        "社会效益指标",
+        "老人生活质量",
+    ]
+    page = docx.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<td rowspan="1" class="subcategory">生态效益指标</td>' in page
+    imported = tmp_path / "imported"
+    assert run_cli("--config", cfg, "import", docx, "--out", imported).code == 0
+    text = next(imported.rglob("*.md")).read_text(encoding="utf-8")
+    assert "    生态效益指标: []\n" in text

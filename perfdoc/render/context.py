@@ -54,6 +54,24 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
         category_size = sum(len(items) for _, items in subs)
         for subcategory, items in subs:
             for k, ind in enumerate(items):
+                if ind is None:  # a group kept empty from the blank template: its row, printed empty
+                    rows.append(
+                        IndicatorRow(
+                            category=category,
+                            category_span=category_size if first_of_category else 0,
+                            subcategory=subcategory,
+                            subcategory_span=1,
+                            name="",
+                            target="",
+                            actual="",
+                            weight="",
+                            score="",
+                            reason="",
+                            deducted=False,
+                        )
+                    )
+                    first_of_category = False
+                    continue
                 r = by_id[id(ind)]
                 shown = r.score if r.score is not None else ind.score
                 nature, value, unit = split_target(ind.target or "")
