@@ -86,6 +86,11 @@ def registry() -> dict[str, OutputFormat]:
 
     found: dict[str, OutputFormat] = {}
     for info in pkgutil.iter_modules(render.__path__):
+        spec = info.module_finder.find_spec(info.name, None)
+        origin = spec.origin if spec is not None else None
+        # Only the modules that declare formats are imported: the engines (Word XML, Markdown) load when used.
+        if origin and f"\n{FORMAT_MODULE_ATTRIBUTE} = " not in Path(origin).read_text(encoding="utf-8"):
+            continue
         module = importlib.import_module(f"{render.__name__}.{info.name}")
         for fmt in getattr(module, FORMAT_MODULE_ATTRIBUTE, ()):
             if fmt.name in found:
