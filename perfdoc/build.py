@@ -296,9 +296,10 @@ def check_source(job: Job, source: Path) -> Checked:
     for rep in report_source(source, job.config):
         a = rep.assessment
         name = output_name(a.year, a.project, rep.path) if a and a.project else None
+        config = rep.config or job.config  # the profile the form names, if it names one
         if job.draft and not rep.ok:
-            drafted(rep, rep.config or job.config)
-        digest = digest_of(rep, rep.config or job.config, name)
+            drafted(rep, config)
+        digest = digest_of(rep, config, name)
         renderable = name is not None and rep.result is not None and (rep.ok or job.draft)
         digest.draft = renderable and not rep.ok
         rep.raw = None  # positions are placed: the raw tree need not travel back from a worker
@@ -335,12 +336,12 @@ def render_staged(job: Job, rep: FileReport, name: str, draft_errors: int) -> St
     assert rep.result is not None
     staged = Staged(name)
     chosen = closure(job.formats)
+    config = rep.config or job.config  # a form that names its own 表式 is rendered in it
     try:
         for fmt in per_form().values():
             if fmt.render is None or fmt.name not in chosen:
                 continue
             target = job.out / f"{name}{fmt.suffix}"
-            config = rep.config or job.config  # a form that names its own 表式 is rendered in it
             data = fmt.render(FormOutput(rep, config, target, job.out, chosen, draft_errors))
             staged.files[fmt.name] = (_str(stage(target, data)), str(target))
     except BaseException:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .diagnostics import ConfigError, Diagnostic, Severity
+from .vocabulary import ALL_SUBCATEGORIES, FUNDING_ROWS, HIERARCHY, LABELS, NOTE_ROWS, SECTION_TITLES
 
 CONFIG_FILE = "perfdoc.toml"
 MAX_CONFIG_BYTES = 256 * 1024
@@ -81,8 +82,6 @@ class Config:
         return 4 if (money_unit or self.money_unit) == "万元" else 2
 
     def label(self, name: str) -> str:
-        from .vocabulary import LABELS
-
         return self.labels.get(name, LABELS[name])
 
     def grade(self, total: Decimal) -> str:
@@ -170,16 +169,12 @@ def _apply(cfg: Config, values: dict[str, object], path: Path | None) -> None:
     _check_ranges(path, cfg)
     if cfg.money_unit not in ("元", "万元"):
         raise ConfigError(f"{path}: money_unit 只能是 元 或 万元，而不是 {cfg.money_unit}")
-    from .vocabulary import SECTION_TITLES
-
     titles = [t for t in SECTION_TITLES["goal"] if not t.isascii()]
     if cfg.goal_label not in titles:
         raise ConfigError(f"{path}: goal_label 只能是 {'、'.join(titles)} 之一，而不是 {cfg.goal_label}")
 
 
 def _text_table(path: Path | None, key: str, value: object) -> dict[str, str]:
-    from .vocabulary import ALL_SUBCATEGORIES, HIERARCHY, LABELS
-
     if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
         raise ConfigError(f'{path}: [{key}] 应为 名称 = "文字" 的表')
     for name, text in value.items():
@@ -269,8 +264,6 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
             f"{path}: 定性指标档次下限应满足 0 < band_partial < band_achieved ≤ 1"
             f"（如 0.6 与 0.8），而不是 {cfg.band_partial} 与 {cfg.band_achieved}"
         )
-    from .vocabulary import FUNDING_ROWS
-
     rows = cfg.funding_rows
     unknown = [r for r in rows if r not in FUNDING_ROWS]
     if unknown or rows[:1] != ("total",) or len(set(rows)) != len(rows) or len(rows) < 2:
@@ -278,8 +271,6 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
             f'{path}: funding_rows 应以 "total" 开头，再列出其中各项（可用：{"、".join(FUNDING_ROWS)}），'
             f"不重复，而不是 {list(rows)}"
         )
-    from .vocabulary import NOTE_ROWS
-
     for below, cap in cfg.execution_caps:
         if not (0 < below <= 100 and 0 <= cap <= 100):
             raise ConfigError(

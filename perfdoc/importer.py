@@ -14,6 +14,7 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -657,22 +658,29 @@ class _FormReader:
         return data
 
 
-def profile_for_labels(labels: set[str]) -> str | None:
-    """The packaged profile whose own printed labels (those the default form does not print: its title, its
-    column names, 指标性质 / 度量单位) the form shows most, at least two of them and more than any other; None
-    when the form looks like the default one."""
+@lru_cache(maxsize=1)
+def _packaged_profiles() -> tuple[tuple[str, frozenset[str], tuple[str, ...]], ...]:
+    """Each packaged profile once per process: (name, the labels only its form prints, its funding rows)."""
     from .config import PACKAGED_PROFILES, Config, with_profile
     from .vocabulary import LABELS
 
-    scores: dict[str, int] = {}
     default = {norm(text) for name, text in LABELS.items() if name not in ("nature", "unit")}
+    found = []
     for path in sorted(PACKAGED_PROFILES.glob("*.toml")):
         cfg = with_profile(Config(root=PACKAGED_PROFILES), path.stem)
         own = {norm(text) for name, text in cfg.labels.items() if text != LABELS[name]}
         if cfg.split_target:
             own |= {norm(cfg.label("nature")), norm(cfg.label("unit"))}
         own -= default  # 执行率(B/A) is compared as 执行率: the default form's label says nothing
-        scores[path.stem] = len(own & labels)
+        found.append((path.stem, frozenset(own), cfg.funding_rows))
+    return tuple(found)
+
+
+def profile_for_labels(labels: set[str]) -> str | None:
+    """The packaged profile whose own printed labels (those the default form does not print: its title, its
+    column names, 指标性质 / 度量单位) the form shows most, at least two of them and more than any other; None
+    when the form looks like the default one."""
+    scores = {name: len(own & labels) for name, own, _ in _packaged_profiles()}
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return None
@@ -682,14 +690,11 @@ def profile_for_labels(labels: set[str]) -> str | None:
 def profile_for_funding_rows(found: set[str]) -> tuple[str | None, tuple[str, ...]]:
     """The packaged profile whose 项目资金 rows hold the rows a Word form has: None (the project's own) when the
     MOF rows do, else the first profile that has them all (海南: 财政资金 / 单位资金 / 财政专户管理资金)."""
-    from .config import PACKAGED_PROFILES, _read_toml
-
     if found <= set(DEFAULT_FUNDING_ROWS):
         return None, DEFAULT_FUNDING_ROWS
-    for path in sorted(PACKAGED_PROFILES.glob("*.toml")):
-        rows = _read_toml(path).get("funding_rows")
-        if isinstance(rows, list) and found <= set(rows):
-            return path.stem, tuple(str(r) for r in rows)
+    for name, _, rows in _packaged_profiles():
+        if found <= set(rows):
+            return name, rows
     # Rows of two families at once: kept, so that check names each row no profile has (never dropped).
     return None, (*DEFAULT_FUNDING_ROWS, *sorted(found - set(DEFAULT_FUNDING_ROWS)))
 

@@ -46,7 +46,8 @@ class IndicatorRow:
     unit: str = ""
 
 
-def indicator_rows(result: Result) -> list[IndicatorRow]:
+def indicator_rows(result: Result, split: bool = False) -> list[IndicatorRow]:
+    """The indicator table's rows; split: also the target in three columns (指标性质 / 指标值 / 度量单位)."""
     rows: list[IndicatorRow] = []
     by_id = {id(r.indicator): r for r in result.indicators}
     for category, subs in result.assessment.groups():
@@ -74,7 +75,7 @@ def indicator_rows(result: Result) -> list[IndicatorRow]:
                     continue
                 r = by_id[id(ind)]
                 shown = r.score if r.score is not None else ind.score
-                nature, value, unit = split_target(ind.target or "")
+                nature, value, unit = split_target(ind.target or "") if split else ("", "", "")
                 rows.append(
                     IndicatorRow(
                         category=category,
@@ -131,8 +132,6 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
     funds["execution_rate"] = fmt_rate(_first(result.execution_rate, a.funds.execution_rate))
     funds["execution_score"] = fmt_score(_first(result.execution_score, a.funds.score))
     total = _first(result.total_score, a.total_score)
-    weights = [i.weight for i in a.indicators if i.weight is not None]
-    total_weight = sum(weights, result.execution_weight)
     return {
         "year": a.year,
         "project": a.project,
@@ -145,8 +144,8 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         "funds": funds,
         "goal_markdown": a.goal.text if a.goal else "",
         "outcome_markdown": a.outcome.text if a.outcome else "",
-        "indicators": indicator_rows(result),
-        "total_weight": fmt_score(total_weight),
+        "indicators": indicator_rows(result, split=config.split_target),
+        "total_weight": fmt_score(result.weight_sum),
         "total_score": fmt_score(total) if total is not None else "",
         "grade": result.grade or a.grade or "",
         # The printed labels: the default form's, or those of the form's profile (表式).
