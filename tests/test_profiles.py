@@ -78,6 +78,13 @@ def _snippet(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     return f
 
 
+def _checked(run_cli, tmp_path: Path, source: Path, config: str = "") -> dict:
+    """`perfdoc check --format json` of one source under a perfdoc.toml holding `config`: its form's entry."""
+    (tmp_path / "perfdoc.toml").write_text(config, encoding="utf-8")
+    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", source, "--format", "json").json()
+    return doc["files"][0]
+
+
 def test_a_form_names_its_own_profile_and_is_scored_by_it(tmp_path: Path, run_cli):
     """县级 20 + 80: the execution row weighs 20, the indicators 80; 95 % executed is 19 points."""
     f = _snippet(
@@ -86,9 +93,7 @@ def test_a_form_names_its_own_profile_and_is_scored_by_it(tmp_path: Path, run_cl
         ("  分值: 10\n", ""),
         ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}"),
     )
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
-    [form] = doc["files"]
+    form = _checked(run_cli, tmp_path, f)
     assert form["diagnostics"] == [] and form["execution_rate"] == "95.00"
     assert form["total_score"] == "99.00"  # 19 + 30 + 20 + 20 + 10
 
@@ -104,12 +109,8 @@ def test_an_unknown_profile_in_a_form_is_reported_at_its_key(tmp_path: Path, run
 def test_a_profile_group_alias_is_accepted_only_in_that_profile(tmp_path: Path, run_cli):
     written = ("    服务对象满意度指标:\n", "    服务对象满意度指标等:\n")
     plain = _snippet(tmp_path, written)
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", plain, "--format", "json").json()
-    assert [d["code"] for d in res["files"][0]["diagnostics"]] == ["PD205"]
-    (tmp_path / "perfdoc.toml").write_text('profile = "mof-2020"\n', encoding="utf-8")
-    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", plain, "--format", "json").json()
-    assert res["files"][0]["diagnostics"] == []
+    assert [d["code"] for d in _checked(run_cli, tmp_path, plain)["diagnostics"]] == ["PD205"]
+    assert _checked(run_cli, tmp_path, plain, 'profile = "mof-2020"\n')["diagnostics"] == []
 
 
 def test_qualitative_band_floors_come_from_the_profile(tmp_path: Path, run_cli):
@@ -122,12 +123,8 @@ def test_qualitative_band_floors_come_from_the_profile(tmp_path: Path, run_cli):
             " 偏差原因分析及改进措施: 服务项目不足}",
         ),
     )
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
-    assert [d["code"] for d in res["files"][0]["diagnostics"]] == ["PD406"]
-    (tmp_path / "perfdoc.toml").write_text("band_partial = 0.5\n", encoding="utf-8")
-    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
-    assert res["files"][0]["diagnostics"] == []
+    assert [d["code"] for d in _checked(run_cli, tmp_path, f)["diagnostics"]] == ["PD406"]
+    assert _checked(run_cli, tmp_path, f, "band_partial = 0.5\n")["diagnostics"] == []
 
 
 def test_the_forms_print_the_profiles_labels(tmp_path: Path, run_cli):
@@ -176,9 +173,8 @@ SPLIT_FORM = (
 def test_a_target_written_in_three_columns_is_one_target(tmp_path: Path, run_cli):
     """云南式 指标性质 / 指标值 / 度量单位: ≥ / 500 / 人 is scored as ≥500人."""
     f = _snippet(tmp_path, *SPLIT_FORM)
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", f, "--format", "json").json()
-    assert doc["files"][0]["diagnostics"] == [] and doc["files"][0]["total_score"] == "99.50"
+    form = _checked(run_cli, tmp_path, f)
+    assert form["diagnostics"] == [] and form["total_score"] == "99.50"
 
 
 def test_a_split_profile_prints_three_target_columns(tmp_path: Path, run_cli):
@@ -230,7 +226,7 @@ def test_import_of_a_built_form_is_a_fixed_point_in_every_profile(tmp_path: Path
     )
     (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
     cfg = tmp_path / "perfdoc.toml"
-    first = run_cli("--config", cfg, "check", f, "--format", "json").json()["files"][0]
+    first = _checked(run_cli, tmp_path, f)
     assert first["diagnostics"] == [], first["diagnostics"]
     out = tmp_path / "build"
     assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
@@ -242,7 +238,7 @@ def test_import_of_a_built_form_is_a_fixed_point_in_every_profile(tmp_path: Path
     assert named == (profile != "shanghai")  # recognised from the table's labels and rows
     if named:
         assert f"表式: {profile}\n" in source.read_text(encoding="utf-8")
-    again = run_cli("--config", cfg, "check", source, "--format", "json").json()["files"][0]
+    again = _checked(run_cli, tmp_path, source)
     assert [d["code"] for d in again["diagnostics"]] == []
     for key in ("execution_rate", "total_score", "grade"):
         assert again[key] == first[key], key
@@ -253,9 +249,7 @@ def test_each_profile_has_a_clean_example_and_a_page_image(name: str, run_cli, t
     """docs/examples/<profile>.md is written in its profile and checks clean; docs/profiles/<profile>.png shows it."""
     example = ROOT / "docs" / "examples" / f"{name}.md"
     assert f"\n表式: {name}\n" in example.read_text(encoding="utf-8")
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", example, "--format", "json").json()
-    assert doc["files"][0]["diagnostics"] == []
+    assert _checked(run_cli, tmp_path, example)["diagnostics"] == []
     assert (ROOT / "docs" / "profiles" / f"{name}.png").is_file()
     assert f"`{name}`" in (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
 
@@ -310,7 +304,7 @@ def test_an_empty_group_kept_from_the_blank_template_is_printed_and_imported_bac
     f = _snippet(tmp_path, ("    社会效益指标:\n", "    生态效益指标: []\n    社会效益指标:\n"))
     cfg = tmp_path / "perfdoc.toml"
     cfg.write_text("", encoding="utf-8")
-    first = run_cli("--config", cfg, "check", f, "--format", "json").json()["files"][0]
+    first = _checked(run_cli, tmp_path, f)
     assert first["diagnostics"] == [] and first["total_score"] == "99.50"
     out = tmp_path / "build"
     assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
