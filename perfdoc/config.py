@@ -14,7 +14,17 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .diagnostics import ConfigError, Diagnostic, Severity
-from .vocabulary import ALL_SUBCATEGORIES, FUNDING_ROWS, HIERARCHY, LABELS, NOTE_ROWS, SECTION_TITLES
+from .vocabulary import (
+    ALL_SUBCATEGORIES,
+    DEFAULT_PROFILE,
+    FUNDING_ROWS,
+    FUNDS_BLOCK_COLUMNS,
+    FUNDS_BLOCK_OPTIONAL,
+    HIERARCHY,
+    LABELS,
+    NOTE_ROWS,
+    SECTION_TITLES,
+)
 
 CONFIG_FILE = "perfdoc.toml"
 MAX_CONFIG_BYTES = 256 * 1024
@@ -56,6 +66,11 @@ class Config:
         default_factory=lambda: {"产出指标": Decimal(50), "效益指标": Decimal(30), "满意度指标": Decimal(10)}
     )
     funding_rows: tuple[str, ...] = ("total", "appropriation", "carryover", "other")  # the form's 项目资金 rows
+    funding_columns: tuple[str, ...] = FUNDS_BLOCK_COLUMNS  # the 项目资金 block's printed columns, in order
+    weight_before_target: bool = False  # print 分值 before 年度指标值 in the indicator table (安徽, 宁夏)
+    execution_reason_below: Decimal = Decimal(0)  # 执行率 (%) below which 原因 must be written (四川: 90; 0: off)
+    execution_reason_length: int = 0  # the most characters 原因 may have (四川: 100; 0: no limit)
+    exceed_deduction: Decimal = Decimal(0)  # points lost by an indicator exceeding exceed_ratio × target (0: off)
     execution_caps: tuple[tuple[Decimal, Decimal], ...] = ()  # [rate below %, highest total] pairs (PD310)
     notes_required: tuple[str, ...] = ()  # rows that may not say 无 when points were lost (PD311)
     head_rows: tuple[str, ...] = ()  # rows printed under 项目名称 (项目编码, 项目类别): vocabulary.NOTE_ROWS
@@ -70,7 +85,7 @@ class Config:
     templates_dir: str = "templates"
     rules: RuleSettings = field(default_factory=RuleSettings)
     project_values: dict[str, object] = field(default_factory=dict, repr=False)  # as perfdoc.toml wrote them
-    profile: str = "shanghai"  # the form's layout and vocabulary: perfdoc/profiles/<name>.toml
+    profile: str = DEFAULT_PROFILE  # the form's layout and vocabulary: perfdoc/profiles/<name>.toml
     labels: dict[str, str] = field(default_factory=dict)  # printed labels the profile changes (vocabulary.LABELS)
     aliases: dict[str, str] = field(default_factory=dict)  # group names this form writes → the vocabulary's
     root: Path = field(default_factory=Path.cwd)  # the folder holding the config file
@@ -266,11 +281,32 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
         )
     rows = cfg.funding_rows
     unknown = [r for r in rows if r not in FUNDING_ROWS]
-    if unknown or rows[:1] != ("total",) or len(set(rows)) != len(rows) or len(rows) < 2:
+    if unknown or rows[:1] != ("total",) or len(set(rows)) != len(rows):
         raise ConfigError(
             f'{path}: funding_rows 应以 "total" 开头，再列出其中各项（可用：{"、".join(FUNDING_ROWS)}），'
             f"不重复，而不是 {list(rows)}"
         )
+    columns = cfg.funding_columns
+    known = (*FUNDS_BLOCK_COLUMNS, *FUNDS_BLOCK_OPTIONAL)
+    if (
+        any(c not in known for c in columns)
+        or len(set(columns)) != len(columns)
+        or not {"budget", "executed"} <= set(columns)
+    ):
+        raise ConfigError(
+            f"{path}: funding_columns 应列出资金栏（可用：{'、'.join(known)}），须有 budget 与 executed，"
+            f"不重复，而不是 {list(columns)}"
+        )
+    if not (cfg.execution_reason_below.is_finite() and 0 <= cfg.execution_reason_below <= 100):
+        raise ConfigError(
+            f"{path}: execution_reason_below 应为 0 至 100 之间的执行率（%），而不是 {cfg.execution_reason_below}"
+        )
+    if not 0 <= cfg.execution_reason_length <= 10000:
+        raise ConfigError(
+            f"{path}: execution_reason_length 应为 0 至 10000 之间的字数，而不是 {cfg.execution_reason_length}"
+        )
+    if not (cfg.exceed_deduction.is_finite() and 0 <= cfg.exceed_deduction <= 100):
+        raise ConfigError(f"{path}: exceed_deduction 应为 0 至 100 之间的分数，而不是 {cfg.exceed_deduction}")
     for below, cap in cfg.execution_caps:
         if not (0 < below <= 100 and 0 <= cap <= 100):
             raise ConfigError(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .diagnostics import Diagnostic, SourceError
 from .load import CONTROL, control_name
@@ -27,6 +27,7 @@ from .source import Position, RawDocument, RawPath, Section, SourceMap
 from .vocabulary import (
     ALL_SUBCATEGORIES,
     DEFAULT_FUNDING_ROWS,
+    DEFAULT_PROFILE,
     FUND_COLUMN_WORDS,
     FUND_ROW_WORDS,
     FUNDING_ROW_KEYS,
@@ -548,6 +549,10 @@ class _FormReader:
                 if number is not None:
                     self.funds[key] = f"{number}%" if name == "rate" else number
                     self.origin(("项目资金", key), row, col)
+            reason = row.at(self.fund_cols.get("reason"))
+            if reason:
+                self.funds["原因"] = reason
+                self.origin(("项目资金", "原因"), row, self.fund_cols.get("reason"))
 
     def take_goal_texts(self, row: Row) -> None:
         assert self.goal_cols is not None
@@ -630,6 +635,20 @@ class _FormReader:
                 self.data["等级"] = word
                 self.origin(("等级",), row, cell.col)
 
+    def layout(self, rows: set[str]) -> Layout:
+        """What the table's structure says of its profile: rows, 项目资金 columns, indicator columns."""
+        fund = {_BLOCK_COLUMN.get(name, name) for name in self.fund_cols or {}}
+        ind = self.ind_cols or {}
+        weight, target = ind.get("weight"), ind.get("target", ind.get("nature"))
+        return Layout(
+            frozenset(rows),
+            frozenset(fund),
+            split="nature" in ind or "unit" in ind,
+            completion="completion" in ind,
+            weight_first=weight is not None and target is not None and weight < target,
+            money_unit=self.money_unit,
+        )
+
     def result(self) -> dict[str, Any]:
         data: dict[str, Any] = {}
         for key in ("年度", "项目名称", "主管部门", "实施单位"):
@@ -639,14 +658,12 @@ class _FormReader:
             data["金额单位"] = "万元"
         keys = {label: name for name, label in FUNDING_ROW_KEYS.items()}
         found = {keys[label] for label in self.funds if label in keys}
-        profile, rows = profile_for_funding_rows(found)
-        if profile is None and rows == DEFAULT_FUNDING_ROWS:
-            profile = profile_for_labels(self.labels)
+        profile, rows = profile_for_layout(self.layout(found), self.labels)
         if profile is not None:
-            data = {"表式": profile, **data}  # a form with 财政资金 / 单位资金 rows is another province's
+            data = {"表式": profile, **data}  # the form's layout and labels are another province's
         if self.funds:
             funds = {FUNDING_ROW_KEYS[name]: self.funds.get(FUNDING_ROW_KEYS[name], {}) for name in rows}
-            for key in ("分值", "执行率", "得分"):
+            for key in ("分值", "执行率", "得分", "原因"):
                 if key in self.funds:
                     funds[key] = self.funds[key]
             data["项目资金"] = funds
@@ -658,9 +675,30 @@ class _FormReader:
         return data
 
 
+_BLOCK_COLUMN = {"rate": "execution_rate", "reason": "execution_reason"}  # the importer's names → the profile's
+
+
+class Layout(NamedTuple):
+    """The structure of a form's table, as read or as a profile prints it."""
+
+    rows: frozenset[str]  # 项目资金 rows
+    columns: frozenset[str]  # 项目资金 columns (vocabulary.FUNDS_BLOCK_COLUMNS and 原因)
+    split: bool  # 指标性质 / 指标值 / 度量单位
+    completion: bool  # 完成率
+    weight_first: bool  # 分值 before 年度指标值
+    money_unit: str | None = None
+
+
+class _Profile(NamedTuple):
+    name: str
+    labels: frozenset[str]  # the labels only its form prints
+    rows: tuple[str, ...]
+    layout: Layout
+
+
 @lru_cache(maxsize=1)
-def _packaged_profiles() -> tuple[tuple[str, frozenset[str], tuple[str, ...]], ...]:
-    """Each packaged profile once per process: (name, the labels only its form prints, its funding rows)."""
+def _packaged_profiles() -> tuple[_Profile, ...]:
+    """Each packaged profile once per process, with what its printed form looks like."""
     from .config import PACKAGED_PROFILES, Config, with_profile
     from .vocabulary import LABELS
 
@@ -672,31 +710,56 @@ def _packaged_profiles() -> tuple[tuple[str, frozenset[str], tuple[str, ...]], .
         if cfg.split_target:
             own |= {norm(cfg.label("nature")), norm(cfg.label("unit"))}
         own -= default  # 执行率(B/A) is compared as 执行率: the default form's label says nothing
-        found.append((path.stem, frozenset(own), cfg.funding_rows))
+        layout = Layout(
+            frozenset(cfg.funding_rows),
+            frozenset(cfg.funding_columns),
+            cfg.split_target,
+            cfg.completion_column,
+            cfg.weight_before_target,
+            cfg.money_unit,
+        )
+        found.append(_Profile(path.stem, frozenset(own), cfg.funding_rows, layout))
     return tuple(found)
 
 
-def profile_for_labels(labels: set[str]) -> str | None:
-    """The packaged profile whose own printed labels (those the default form does not print: its title, its
-    column names, 指标性质 / 度量单位) the form shows most, at least two of them and more than any other; None
-    when the form looks like the default one."""
-    scores = {name: len(own & labels) for name, own, _ in _packaged_profiles()}
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
-    if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return None
-    return ranked[0][0]
+def profile_for_layout(form: Layout, labels: set[str]) -> tuple[str | None, tuple[str, ...]]:
+    """(the packaged profile a Word form is printed in, the funding rows to write), or None for the project's own
+    when the form looks like the default one.
 
+    The table's structure decides first: a profile whose funding rows hold the form's, with the same 项目资金
+    columns and indicator columns. Among those, the one whose own labels the form shows most (at least two), then
+    the one whose rows are exactly the form's and whose money unit is the form's. A form that matches no profile's
+    structure is recognised from its funding rows, then its labels alone."""
+    profiles = _packaged_profiles()
 
-def profile_for_funding_rows(found: set[str]) -> tuple[str | None, tuple[str, ...]]:
-    """The packaged profile whose 项目资金 rows hold the rows a Word form has: None (the project's own) when the
-    MOF rows do, else the first profile that has them all (海南: 财政资金 / 单位资金 / 财政专户管理资金)."""
-    if found <= set(DEFAULT_FUNDING_ROWS):
-        return None, DEFAULT_FUNDING_ROWS
-    for name, _, rows in _packaged_profiles():
-        if found <= set(rows):
-            return name, rows
-    # Rows of two families at once: kept, so that check names each row no profile has (never dropped).
-    return None, (*DEFAULT_FUNDING_ROWS, *sorted(found - set(DEFAULT_FUNDING_ROWS)))
+    def fits(p: _Profile) -> bool:
+        shape = p.layout
+        same = (shape.columns, shape.split, shape.completion, shape.weight_first)
+        return form.rows <= shape.rows and same == (form.columns, form.split, form.completion, form.weight_first)
+
+    def rank(p: _Profile) -> tuple[int, bool, bool]:
+        own = len(p.labels & labels)
+        return (own if own >= 2 else 0, p.layout.rows == form.rows, p.layout.money_unit == form.money_unit)
+
+    fitting = sorted((p for p in profiles if fits(p)), key=rank, reverse=True)  # stable: ties keep name order
+    if fitting:
+        best = fitting[0]
+        default_fits = any(p.name == DEFAULT_PROFILE for p in fitting)
+        tied = len(fitting) > 1 and rank(fitting[1]) == rank(best)
+        if default_fits and (best.name == DEFAULT_PROFILE or rank(best)[0] == 0 or tied):
+            return None, DEFAULT_FUNDING_ROWS  # looks like the default form: the project's own profile
+        return best.name, best.rows
+    # A layout no profile prints: its funding rows decide where they can, then its labels.
+    if not form.rows <= set(DEFAULT_FUNDING_ROWS):
+        for p in profiles:
+            if form.rows <= set(p.rows):
+                return p.name, p.rows
+        # Rows of two families at once: kept, so that check names each row no profile has (never dropped).
+        return None, (*DEFAULT_FUNDING_ROWS, *sorted(form.rows - set(DEFAULT_FUNDING_ROWS)))
+    scores = sorted(((len(p.labels & labels), p.name) for p in profiles), reverse=True)
+    if scores and scores[0][0] >= 2 and (len(scores) == 1 or scores[1][0] < scores[0][0]):
+        return scores[0][1], next(p.rows for p in profiles if p.name == scores[0][1])
+    return None, DEFAULT_FUNDING_ROWS
 
 
 def _as_raw(value: Any) -> Any:

@@ -44,6 +44,7 @@ class Funds(Located):
     weight: Decimal | None = None  # 分值 of the execution row, as typed (the configured one applies when absent)
     execution_rate: Decimal | None = None  # 执行率 as typed (percent), checked against the computed one
     score: Decimal | None = None  # 得分 as typed, checked
+    reason: str | None = None  # 原因 of a low execution rate (四川's 原因 column)
 
     @property
     def total(self) -> FundingRow:

@@ -62,6 +62,7 @@ class IndicatorResult:
     rule_score: Decimal | None = None  # the most the scoring rules allow
     score: Decimal | None = None  # the 得分 printed: typed if typed, else the rule score
     ratio: Decimal | None = None  # actual / target, for the advisory on targets set too low
+    overshoot: bool = False  # exceeded exceed_ratio × target where the profile deducts for it (指标偏离)
 
     @property
     def deducted(self) -> Decimal:
@@ -168,7 +169,7 @@ def infer_band(target: str | None, actual: str | None) -> str | None:
     return None
 
 
-def score_indicator(ind: Indicator, stage: str) -> IndicatorResult:
+def score_indicator(ind: Indicator, stage: str, config: Config | None = None) -> IndicatorResult:
     target = parse_quantity(ind.target)
     if target is None:
         result = IndicatorResult(ind, QUALITATIVE)
@@ -192,9 +193,21 @@ def score_indicator(ind: Indicator, stage: str) -> IndicatorResult:
                     result.ratio = result.actual.value / target.value
                 if ind.weight is not None:
                     result.rule_score = round2(min(fraction, Decimal(1)) * ind.weight)
+                    _deduct_overshoot(result, config)
     if stage == ASSESSMENT:
         result.score = ind.score if ind.score is not None else result.rule_score
     return result
+
+
+def _deduct_overshoot(result: IndicatorResult, config: Config | None) -> None:
+    """Where the profile says so, a positive target exceeded by exceed_ratio or more counts as 指标偏离 (set
+    too low) and loses exceed_deduction points (one provincial platform: 30 % above → −2)."""
+    w = result.indicator.weight
+    if config is None or not config.exceed_deduction or result.reverse or result.ratio is None or w is None:
+        return
+    if result.ratio >= config.exceed_ratio:
+        result.overshoot = True
+        result.rule_score = max(w - config.exceed_deduction, ZERO)
 
 
 def score(a: Assessment, config: Config) -> Result:
@@ -202,7 +215,7 @@ def score(a: Assessment, config: Config) -> Result:
     weight = a.funds.weight if a.funds.weight is not None else config.execution_weight
     totals, derived = funding_totals(a)
     result = Result(assessment=a, execution_weight=weight, totals=totals, derived=derived)
-    result.indicators = [score_indicator(ind, a.stage) for ind in a.indicators]
+    result.indicators = [score_indicator(ind, a.stage, config) for ind in a.indicators]
     if a.stage != ASSESSMENT:
         return result
     result.execution_ratio, result.execution_rate, result.execution_score = execution(

@@ -149,6 +149,11 @@ ROW_FIELDS = [
     FieldSpec("executed", "全年执行数", "amount", "全年执行数"),
 ]
 FUNDING_COLUMNS = {spec.name: spec.label for spec in ROW_FIELDS}
+# The columns of the printed 项目资金 block, in the default form's order; a profile may print fewer (no 年初预算数:
+# 安徽, 宁夏; no 分值 / 得分 where execution carries no points: 宁夏) or add 四川's 原因.
+FUNDS_BLOCK_COLUMNS = ("initial_budget", "budget", "executed", "weight", "execution_rate", "score")
+FUNDS_BLOCK_OPTIONAL = ("execution_reason",)
+FUNDS_BLOCK_LABELS = {"score": "execution_score"}  # the printed label of a block column named otherwise
 
 FUNDS_FIELDS = [
     FieldSpec("total", "年度资金总额", "row", "年度资金总额（可不填，由其中各项相加）"),
@@ -165,9 +170,12 @@ FUNDS_FIELDS = [
     FieldSpec("fiscal", "财政资金", "row", "财政资金（海南、四川）"),
     FieldSpec("special", "财政专户管理资金", "row", "财政专户管理资金（海南、四川）"),
     FieldSpec("unit_funds", "单位资金", "row", "单位资金（海南、四川）"),
+    FieldSpec("central", "中央补助", "row", "其中：中央补助（宁夏）", aliases=("中央补助资金",)),
+    FieldSpec("local", "地方补助", "row", "其中：地方补助（宁夏印作 自治区补助）", aliases=("自治区补助", "省级补助")),
     FieldSpec("weight", "分值", "decimal", "预算执行率的分值（默认取配置 execution_weight，上海为 10）"),
     FieldSpec("execution_rate", "执行率", "rate", "执行率（可不填，由 全年执行数 ÷ 全年预算数 计算；填写时校验）"),
     FieldSpec("score", "得分", "decimal", "预算执行得分（可不填；填写时校验）"),
+    FieldSpec("reason", "原因", "text", "执行率偏低的原因（四川：执行率低于 90% 时须写明，不超过 100 字）"),
 ]
 # The funding rows as the form prints them.
 FUNDING_ROWS = {
@@ -178,7 +186,10 @@ FUNDING_ROWS = {
     "fiscal": "财政资金",
     "special": "财政专户管理资金",
     "unit_funds": "单位资金",
+    "central": "其中：中央补助",
+    "local": "地方补助",
 }
+DEFAULT_PROFILE = "shanghai"  # the seed's form: perfdoc/profiles/shanghai.toml
 DEFAULT_FUNDING_ROWS = ("total", "appropriation", "carryover", "other")  # the MOF form's; a profile may differ
 FUNDING_ROW_KEYS = {s.name: s.label for s in FUNDS_FIELDS if s.kind == "row"}  # as a source writes them
 
@@ -297,6 +308,10 @@ LABELS: dict[str, str] = {
     "fiscal": "财政资金",
     "special": "财政专户管理资金",
     "unit_funds": "单位资金",
+    "central": "其中：中央补助",
+    "local": "地方补助",
+    "execution_score": "得分",  # the 项目资金 block's (县级 20 + 80: 得分(20分*执行率)); "score" is the indicators'
+    "execution_reason": "原因",
     "overall_goal": "年度总体目标",
     "outcome": "实际完成情况",
     "indicators": "绩效指标",
@@ -351,6 +366,7 @@ FUND_COLUMN_WORDS = {
     "weight": Words(("分值", "权重", "分值权重")),
     "rate": Words(within=("执行率",)),
     "score": Words(("得分",)),
+    "reason": Words(("原因", "偏差原因", "未完成原因", "执行偏差原因")),
 }
 # Rows of the funding block, tried in this order (结转 before 财政拨款: 上年结转的财政拨款 is a carry-over).
 FUND_ROW_WORDS = {
@@ -361,6 +377,8 @@ FUND_ROW_WORDS = {
     "special": Words(within=("财政专户",)),
     "unit_funds": Words(("单位资金", "其中:单位资金")),
     "fiscal": Words(("财政资金", "其中:财政资金")),
+    "central": Words(within=("中央补助",)),
+    "local": Words(("自治区补助", "地方补助", "省级补助", "其中:自治区补助", "其中:地方补助")),
 }
 # Columns of the indicator block, tried in this order.
 INDICATOR_COLUMN_WORDS = {
@@ -396,11 +414,12 @@ INDICATOR_COLUMN_WORDS = {
             "实际完成指标值",
         )
     ),
+    "completion": Words(("完成率", "指标完成率", "完成比例")),
     "weight": Words(("分值", "权重")),
     "score": Words(("得分", "自评得分", "评分", "实际得分")),
     "reason": Words(within=("原因", "改进措施")),
 }
-TOTAL_WORDS = Words(("总分", "合计", "总计", "总分值", "综合得分"))
+TOTAL_WORDS = Words(("总分", "合计", "总计", "总分值", "综合得分", "总得分", "项目总得分", "自评总分"))
 GRADE_WORDS = frozenset({*GRADE_NAMES, "优秀", "良好", "合格", "不合格", "及格", "不及格"})
 SECTION_WORDS = {kind: Words(titles) for kind, titles in SECTION_TITLES.items()}
 

@@ -37,7 +37,7 @@ def profile_pngs(work: Path) -> None:
     for example in sorted((DOCS / "examples").glob("*.md")):
         build = work / example.stem
         run(sys.executable, "-m", "perfdoc", "build", str(example), "--out", str(build), "--format", "docx,pdf")
-        [pdf] = [p for p in (build / "2023").glob("*.pdf")]
+        [pdf] = list(build.rglob("*.pdf"))
         run("pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf), str(out / example.stem))
 
 

@@ -7,7 +7,7 @@ code: ``python scripts/make_docx_template.py`` rewrites templates/form.docx.
 Placeholders (docxtpl / Jinja2, rendered with autoescape):
   {{ year }} {{ project }} {{ department }} {{ unit }} {{ money_unit }} {{ goal_label }}
   {{ funds.<row>.<column> }}  rows total/appropriation/carryover/other, columns initial_budget/budget/executed
-  {{ funds.weight }} {{ funds.execution_rate }} {{ funds.execution_score }}
+  {{ funds.weight }} {{ funds.execution_rate }} {{ funds.execution_score }} {{ funds.execution_reason }}
   {{p goal }} {{p outcome }}  the two long texts, as Word paragraphs (styles 表内正文, 表内列表)
   {%tr for row in indicators %} … {%tr endfor %} with row.category, row.subcategory, row.name, row.target,
   row.actual, row.weight, row.score, row.reason; 一级/二级 cells are merged vertically by perfdoc
@@ -37,6 +37,8 @@ OUT = Path(__file__).resolve().parent.parent / "templates" / "form.docx"
 SUMMARY_OUT = OUT.with_name("summary.docx")
 PROFILES = Path(__file__).resolve().parent.parent / "perfdoc" / "profiles"
 sys.path.insert(0, str(PROFILES.parent.parent))
+from perfdoc.render.context import info_spans  # noqa: E402 - how the 主管部门 row spreads, as in HTML
+from perfdoc.vocabulary import FUNDING_COLUMNS, FUNDS_BLOCK_COLUMNS, FUNDS_BLOCK_LABELS  # noqa: E402
 from perfdoc.vocabulary import NOTE_ROWS as NOTE_LABELS  # noqa: E402 - the labels of the rows around the tables
 
 BODY_FONT = "仿宋_GB2312"
@@ -199,44 +201,69 @@ def vmerge(cell, restart: bool) -> None:
 DEFAULT_ROWS = ("total", "appropriation", "carryover", "other")
 
 
-def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS, head: tuple[str, ...] = ()) -> None:
-    """项目名称 … 年度总体目标: 8 grid columns; one row per funding row of the profile, and the profile's head
-    rows (项目编码, 项目类别) under 主管部门."""
-    n, o = len(rows), len(head)
-    t = new_table(doc, [1.0, 2.2, 2.7, 2.7, 2.7, 1.0, 2.0, 1.5], 5 + n + o, "perfdoc:项目与资金")
+# Widths (cm) of the 项目资金 block's columns; a profile's set is scaled to the default form's 12.6 cm.
+FUNDS_WIDTHS = {
+    "initial_budget": 2.7,
+    "budget": 2.7,
+    "executed": 2.7,
+    "weight": 1.0,
+    "execution_rate": 2.0,
+    "score": 1.5,
+    "execution_reason": 2.5,
+}
+EXECUTION_CELLS = {
+    "weight": "{{ funds.weight }}",
+    "execution_rate": "{{ funds.execution_rate }}",
+    "score": "{{ funds.execution_score }}",
+    "execution_reason": "{{ funds.execution_reason }}",
+}
+
+
+def form_table(
+    doc,
+    rows: tuple[str, ...] = DEFAULT_ROWS,
+    head: tuple[str, ...] = (),
+    columns: tuple[str, ...] = FUNDS_BLOCK_COLUMNS,
+) -> None:
+    """项目名称 … 年度总体目标: 2 label columns and the profile's 项目资金 columns (6 on the default form); one
+    row per funding row of the profile, and the profile's head rows (项目编码, 项目类别) under 主管部门."""
+    n, o, g = len(rows), len(head), len(columns) + 2
+    widths = [FUNDS_WIDTHS[c] for c in columns]
+    if columns != FUNDS_BLOCK_COLUMNS:
+        widths = [round(w * 12.6 / sum(widths), 2) for w in widths]
+    t = new_table(doc, [1.0, 2.2, *widths], 5 + n + o, "perfdoc:项目与资金")
     for row in t.rows:
         row_props(row)
     r = t.rows
+    department, label, _ = info_spans(len(columns))
     put(r[0].cells[0].merge(r[0].cells[1]), "项目名称")  # the head labels are the same in every profile
-    put(r[0].cells[2].merge(r[0].cells[7]), "{{ project }}")
+    put(r[0].cells[2].merge(r[0].cells[g - 1]), "{{ project }}")
     put(r[1].cells[0].merge(r[1].cells[1]), "主管部门")
-    put(r[1].cells[2].merge(r[1].cells[3]), "{{ department }}")
-    put(r[1].cells[4].merge(r[1].cells[5]), "实施单位")
-    put(r[1].cells[6].merge(r[1].cells[7]), "{{ unit }}")
+    put(r[1].cells[2].merge(r[1].cells[1 + department]), "{{ department }}")
+    put(r[1].cells[2 + department].merge(r[1].cells[1 + department + label]), "实施单位")
+    put(r[1].cells[2 + department + label].merge(r[1].cells[g - 1]), "{{ unit }}")
     for k, name in enumerate(head, start=2):
         put(r[k].cells[0].merge(r[k].cells[1]), NOTE_LABELS[name])
-        put(r[k].cells[2].merge(r[k].cells[7]), f"{{{{ notes.{name} }}}}", align="left")
+        put(r[k].cells[2].merge(r[k].cells[g - 1]), f"{{{{ notes.{name} }}}}", align="left")
     put(r[o + 2].cells[0].merge(r[o + 2 + n].cells[0]), "{{ labels.funds }}（{{ money_unit }}）")
-    columns = ["initial_budget", "budget", "executed", "weight", "execution_rate", "score"]
     for i, name in enumerate(["", *columns], start=1):
-        put(r[o + 2].cells[i], f"{{{{ labels.{name} }}}}" if name else "")
+        put(r[o + 2].cells[i], f"{{{{ labels.{FUNDS_BLOCK_LABELS.get(name, name)} }}}}" if name else "")
     funding_rows = [(name, f"{{{{ labels.{name} }}}}") for name in rows]
-    for k, (name, label) in enumerate(funding_rows, start=o + 3):
-        put(r[k].cells[1], label, align="left" if name != "total" else "center")
-        for i, column in enumerate(("initial_budget", "budget", "executed"), start=2):
-            put(r[k].cells[i], f"{{{{ funds.{name}.{column} }}}}")
-        if name == "total":
-            put(r[k].cells[5], "{{ funds.weight }}")
-            put(r[k].cells[6], "{{ funds.execution_rate }}")
-            put(r[k].cells[7], "{{ funds.execution_score }}")
-        else:
-            for i in (5, 6, 7):
-                put(r[k].cells[i], "—")
+    for k, (name, label_text) in enumerate(funding_rows, start=o + 3):
+        put(r[k].cells[1], label_text, align="left" if name != "total" else "center")
+        for i, column in enumerate(columns, start=2):
+            if column in FUNDING_COLUMNS:
+                put(r[k].cells[i], f"{{{{ funds.{name}.{column} }}}}")
+            elif name == "total":
+                put(r[k].cells[i], EXECUTION_CELLS[column], align="left" if column == "execution_reason" else "center")
+            else:
+                put(r[k].cells[i], "" if column == "execution_reason" else "—")
+    half = (len(columns) + 1) // 2  # 预算目标 | 实际完成情况, as in HTML
     put(r[o + 3 + n].cells[0].merge(r[o + 4 + n].cells[0]), "{{ labels.overall_goal }}")
-    put(r[o + 3 + n].cells[1].merge(r[o + 3 + n].cells[3]), "{{ goal_label }}")
-    put(r[o + 3 + n].cells[4].merge(r[o + 3 + n].cells[7]), "{{ labels.outcome }}")
-    goal = r[o + 4 + n].cells[1].merge(r[o + 4 + n].cells[3])
-    outcome = r[o + 4 + n].cells[4].merge(r[o + 4 + n].cells[7])
+    put(r[o + 3 + n].cells[1].merge(r[o + 3 + n].cells[half]), "{{ goal_label }}")
+    put(r[o + 3 + n].cells[half + 1].merge(r[o + 3 + n].cells[g - 1]), "{{ labels.outcome }}")
+    goal = r[o + 4 + n].cells[1].merge(r[o + 4 + n].cells[half])
+    outcome = r[o + 4 + n].cells[half + 1].merge(r[o + 4 + n].cells[g - 1])
     put(goal, "{{p goal }}", align="left", style="表内正文")
     put(outcome, "{{p outcome }}", align="left", style="表内正文")
     for cell in (goal, outcome):
@@ -246,7 +273,11 @@ def form_table(doc, rows: tuple[str, ...] = DEFAULT_ROWS, head: tuple[str, ...] 
 
 
 def indicator_table(
-    doc, split_target: bool = False, tail: tuple[str, ...] = (), completion: bool = False
+    doc,
+    split_target: bool = False,
+    tail: tuple[str, ...] = (),
+    completion: bool = False,
+    weight_first: bool = False,
 ) -> None:
     """绩效指标 … 总分: 9 grid columns (11 when the profile splits 年度指标值 into 指标性质 / 指标值 / 度量单位);
     the header row repeats on every page."""
@@ -268,20 +299,31 @@ def indicator_table(
         row_props(row)
     target = ["nature", "target", "unit"] if split_target else ["target"]
     actual = ["actual", "completion"] if completion else ["actual"]
-    names = ["indicators", "category", "subcategory", "name", *target, *actual, "weight", "score", "deviation_reason"]
+    middle = [*target, *actual]
+    names = [
+        "indicators",
+        "category",
+        "subcategory",
+        "name",
+        *(["weight", *middle] if weight_first else [*middle, "weight"]),
+        "score",
+        "deviation_reason",
+    ]
     for i, name in enumerate(names):
         put(header.cells[i], f"{{{{ labels.{name} }}}}")
     vmerge(header.cells[0], restart=True)
     put(loop_start.cells[0].merge(loop_start.cells[last]), "{%tr for row in indicators %}", align="left")
     put(loop_end.cells[0].merge(loop_end.cells[last]), "{%tr endfor %}", align="left")
+    values = [
+        *(["row.nature", "row.value", "row.unit"] if split_target else ["row.target"]),
+        "row.actual",
+        *(["row.completion"] if completion else []),
+    ]
     fields = [
         "row.category",
         "row.subcategory",
         "row.name",
-        *(["row.nature", "row.value", "row.unit"] if split_target else ["row.target"]),
-        "row.actual",
-        *(["row.completion"] if completion else []),
-        "row.weight",
+        *(["row.weight", *values] if weight_first else [*values, "row.weight"]),
         "row.score",
         "row.reason",
     ]
@@ -289,9 +331,12 @@ def indicator_table(
         put(data.cells[i], f"{{{{ {expr} }}}}", align="left" if expr == "row.reason" else "center")
     # Last: once cell 0 continues the merge, python-docx resolves this row's cells through the row above.
     vmerge(data.cells[0], restart=False)
-    put(total.cells[0].merge(total.cells[last - 3]), "{{ labels.total_score }}")
-    put(total.cells[last - 2], "{{ total_weight }}")
-    put(total.cells[last - 1], "{{ total_score }}")
+    weight_at, score_at = names.index("weight"), names.index("score")
+    put(total.cells[0].merge(total.cells[min(weight_at, score_at) - 1]), "{{ labels.total_score }}")
+    put(total.cells[weight_at], "{{ total_weight }}")
+    if weight_at + 1 < score_at - 1:  # the target's columns between 分值 and 得分 stay empty, as one cell
+        total.cells[weight_at + 1].merge(total.cells[score_at - 1])
+    put(total.cells[score_at], "{{ total_score }}")
     put(total.cells[last], "{% if grade %}{{ labels.grade }}：{{ grade }}{% endif %}")
 
 
@@ -386,6 +431,8 @@ def form_template(
     head: tuple[str, ...] = (),
     tail: tuple[str, ...] = (),
     completion: bool = False,
+    columns: tuple[str, ...] = FUNDS_BLOCK_COLUMNS,
+    weight_first: bool = False,
 ) -> None:
     doc = Document()
     doc_defaults(doc)
@@ -395,11 +442,11 @@ def form_template(
     body.style = "表名"
     body.add_run("{{ labels.title }}")
     doc.add_paragraph("({{ year }} 年度)", style="年度")
-    form_table(doc, rows, head)
+    form_table(doc, rows, head, columns)
     gap = doc.add_paragraph()
     gap.paragraph_format.line_spacing = Pt(2)  # keeps the two tables apart without visible space
     set_fonts(gap.add_run(""), BODY_FONT, 1)
-    indicator_table(doc, split_target, tail, completion)
+    indicator_table(doc, split_target, tail, completion, weight_first)
     finish(doc, "财政项目支出绩效自评表", out)
 
 
@@ -414,10 +461,20 @@ def main() -> None:
         split, rows = bool(data.get("split_target")), tuple(data.get("funding_rows", DEFAULT_ROWS))
         head, tail = tuple(data.get("head_rows", ())), tuple(data.get("tail_rows", ()))
         completion = bool(data.get("completion_column"))
-        if split or rows != DEFAULT_ROWS or head or tail or completion:
+        columns = tuple(data.get("funding_columns", FUNDS_BLOCK_COLUMNS))
+        weight_first = bool(data.get("weight_before_target"))
+        if (
+            split
+            or rows != DEFAULT_ROWS
+            or head
+            or tail
+            or completion
+            or columns != FUNDS_BLOCK_COLUMNS
+            or weight_first
+        ):
             folder = OUT.parent / "profiles" / profile.stem
             folder.mkdir(parents=True, exist_ok=True)
-            form_template(folder / "form.docx", split, rows, head, tail, completion)
+            form_template(folder / "form.docx", split, rows, head, tail, completion, columns, weight_first)
 
 
 if __name__ == "__main__":

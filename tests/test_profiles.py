@@ -12,7 +12,7 @@ from perfdoc.config import Config, ConfigError, available_profiles, load_config,
 from .conftest import ROOT
 
 SNIPPETS = ROOT / "tests" / "snippets"
-SHIPPED = {"shanghai", "mof-2020", "yunnan", "county-20-80"}
+SHIPPED = {"shanghai", "mof-2020", "yunnan", "county-20-80", "hainan", "sichuan", "anhui", "ningxia"}
 
 
 def test_shipped_profiles_load_and_say_what_they_follow(tmp_path: Path):
@@ -49,6 +49,11 @@ def test_a_project_picks_its_profile_and_its_own_settings_win(tmp_path: Path):
         ('[aliases]\n"产出" = "不存在的指标"\n', "应对应一个一级或二级指标"),
         ("band_partial = 0.9\n", "band_partial < band_achieved"),
         ('goal_label = "目标"\n', "goal_label 只能是"),
+        ('funding_columns = ["budget", "weight"]\n', "须有 budget 与 executed"),
+        ('funding_columns = ["budget", "executed", "note"]\n', "funding_columns 应列出资金栏"),
+        ("execution_reason_below = 120\n", "execution_reason_below 应为 0 至 100"),
+        ("exceed_deduction = -1\n", "exceed_deduction 应为 0 至 100"),
+        ('funding_rows = ["appropriation"]\n', 'funding_rows 应以 "total" 开头'),
     ],
 )
 def test_profile_settings_are_checked(tmp_path: Path, text: str, message: str):
@@ -85,14 +90,19 @@ def _checked(run_cli, tmp_path: Path, source: Path, config: str = "") -> dict:
     return doc["files"][0]
 
 
+# The clean snippet as a 县级 20 + 80 form: execution weighs 20 (not typed), one funding row, no 年初预算数 column.
+COUNTY_FORM = (
+    ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: county-20-80\n"),
+    ("  分值: 10\n", ""),
+    ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}"),
+    ("  当年财政拨款: {年初预算数: 1000000, 全年预算数: 1000000, 全年执行数: 950000}\n", ""),
+    ("{年初预算数: 1000000, 全年预算数", "{全年预算数"),
+)
+
+
 def test_a_form_names_its_own_profile_and_is_scored_by_it(tmp_path: Path, run_cli):
     """县级 20 + 80: the execution row weighs 20, the indicators 80; 95 % executed is 19 points."""
-    f = _snippet(
-        tmp_path,
-        ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: county-20-80\n"),
-        ("  分值: 10\n", ""),
-        ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}"),
-    )
+    f = _snippet(tmp_path, *COUNTY_FORM)
     form = _checked(run_cli, tmp_path, f)
     assert form["diagnostics"] == [] and form["execution_rate"] == "95.00"
     assert form["total_score"] == "99.00"  # 19 + 30 + 20 + 20 + 10
@@ -130,12 +140,7 @@ def test_qualitative_band_floors_come_from_the_profile(tmp_path: Path, run_cli):
 def test_the_forms_print_the_profiles_labels(tmp_path: Path, run_cli):
     from docx import Document
 
-    f = _snippet(
-        tmp_path,
-        ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: county-20-80\n"),
-        ("  分值: 10\n", ""),
-        ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}"),
-    )
+    f = _snippet(tmp_path, *COUNTY_FORM)
     (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
     out = tmp_path / "build"
     assert run_cli("--config", tmp_path / "perfdoc.toml", "build", f, "--out", out).code == 0
@@ -203,11 +208,23 @@ def test_a_split_profile_prints_three_target_columns(tmp_path: Path, run_cli):
         assert pdf_has_cell_text(words, text), text
 
 
+# The clean snippet as a 宁夏 form: one funding row, no 年初预算数, no execution points; blocks 40 / 40 / 20.
+NINGXIA_FORM = (
+    ("  当年财政拨款: {年初预算数: 1000000, 全年预算数: 1000000, 全年执行数: 950000}\n", ""),
+    ("{年初预算数: 1000000, 全年预算数", "{全年预算数"),
+    ("  分值: 10\n", ""),
+    ("实际完成值: 520人, 分值: 30}", "实际完成值: 520人, 分值: 20}"),
+    ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 40}"),
+    ("实际完成值: 92%, 分值: 10}", "实际完成值: 92%, 分值: 20}"),
+)
+
 FIXED_POINT = {
     "shanghai": (),
     "mof-2020": (),
     "yunnan": (),
-    "county-20-80": (("  分值: 10\n", ""), ("实际完成值: 提高, 分值: 30}", "实际完成值: 提高, 分值: 20}")),
+    "county-20-80": COUNTY_FORM[1:],
+    "anhui": (("{年初预算数: 1000000, 全年预算数", "{全年预算数"),),
+    "ningxia": NINGXIA_FORM,
     "hainan": (("  当年财政拨款:", "  财政资金:"),),
     "sichuan": (
         ("  当年财政拨款:", "  财政资金:"),
@@ -244,7 +261,7 @@ def test_import_of_a_built_form_is_a_fixed_point_in_every_profile(tmp_path: Path
         assert again[key] == first[key], key
 
 
-@pytest.mark.parametrize("name", sorted(SHIPPED | {"hainan", "sichuan"}))
+@pytest.mark.parametrize("name", sorted(SHIPPED))
 def test_each_profile_has_a_clean_example_and_a_page_image(name: str, run_cli, tmp_path: Path):
     """docs/examples/<profile>.md is written in its profile and checks clean; docs/profiles/<profile>.png shows it."""
     example = ROOT / "docs" / "examples" / f"{name}.md"
@@ -255,7 +272,7 @@ def test_each_profile_has_a_clean_example_and_a_page_image(name: str, run_cli, t
 
 
 def test_every_packaged_profile_is_documented(tmp_path: Path):
-    assert set(available_profiles(tmp_path)) == SHIPPED | {"hainan", "sichuan"}
+    assert set(available_profiles(tmp_path)) == SHIPPED
 
 
 def test_rows_after_the_total_are_printed_and_imported_back(tmp_path: Path, run_cli):
@@ -321,3 +338,82 @@ def test_an_empty_group_kept_from_the_blank_template_is_printed_and_imported_bac
     assert run_cli("--config", cfg, "import", docx, "--out", imported).code == 0
     text = next(imported.rglob("*.md")).read_text(encoding="utf-8")
     assert "    生态效益指标: []\n" in text
+
+
+def test_a_profile_prints_its_own_funding_columns_and_puts_the_weight_first(tmp_path: Path, run_cli):
+    """安徽: no 年初预算数 column, 分值 before 年度指标值; 宁夏: no execution points, 项目总得分."""
+    from docx import Document
+
+    from .realtools import pdf_has_cell_text, pdf_words, require, soffice_to_pdf
+
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    cfg, out = tmp_path / "perfdoc.toml", tmp_path / "build"
+    for name in ("anhui", "ningxia"):
+        assert run_cli("--config", cfg, "build", ROOT / "docs" / "examples" / f"{name}.md", "--out", out).code == 0
+    anhui = out / "2023" / "村级特色种养补贴到户项目.docx"
+    funds, indicators = Document(str(anhui)).tables
+    assert [c.text for c in funds.rows[2].cells[1:]] == [
+        "",
+        "全年预算数(A)",
+        "全年执行数(B)",
+        "分值",
+        "执行率(B/A)",
+        "得分",
+    ]
+    assert [c.text for c in funds.rows[3].cells[1:]] == ["年度资金总额", "9.4800", "9.4800", "10", "100.00%", "10"]
+    assert [c.text for c in indicators.rows[0].cells[3:7]] == ["三级指标", "分值", "年度指标值", "实际完成值"]
+    assert [c.text for c in indicators.rows[1].cells[3:6]] == ["★补助瓜果蔬菜种植面积", "20", "≥29.5亩"]
+    total = [c.text for c in indicators.rows[-1].cells]
+    assert total[0] == "总分" and total[4] == "100" and total[-2] == "100" and total[-1] == "等级：优"
+    page = anhui.with_suffix(".html").read_text(encoding="utf-8")
+    assert "年初预算数" not in page and "<th>全年预算数(A)</th><th>全年执行数(B)</th><th>分值</th>" in page
+    assert "<th>三级指标</th><th>分值</th><th>年度指标值</th>" in page
+    ningxia = out / "2022" / "马铃薯种薯繁育示范推广项目.docx"
+    funds, indicators = Document(str(ningxia)).tables
+    assert [c.text for c in funds.rows[2].cells[1:]] == ["", "全年预算数(A)", "全年执行数(B)", "执行率(B/A)"]
+    assert [c.text for c in funds.rows[5].cells[1:]] == ["自治区补助", "300.0000", "259.4500", "—"]
+    assert indicators.rows[-1].cells[0].text == "项目总得分" and indicators.rows[-1].cells[-2].text == "97"
+    require("soffice", "libreoffice-writer-nogui")
+    [pdf] = soffice_to_pdf([ningxia], tmp_path / "pdf")
+    words = pdf_words(pdf)
+    for text in ("项目绩效目标自评表", "执行率(B/A)", "自治区补助", "项目总得分", "86.48%"):
+        assert pdf_has_cell_text(words, text), text
+
+
+def test_sichuan_prints_the_reason_for_a_low_execution_rate_and_reads_it_back(tmp_path: Path, run_cli):
+    from docx import Document
+
+    f = _snippet(
+        tmp_path,
+        ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: sichuan\n"),
+        ("  当年财政拨款:", "  财政资金:"),
+        ("全年执行数: 950000}", "全年执行数: 850000}"),
+        ("  分值: 10\n", "  分值: 10\n  原因: 部分服务合同年底签订，尾款次年支付。\n"),
+        ("---\n\n## 预算目标", "存在问题: 执行进度慢。\n改进措施: 提前签订合同。\n---\n\n## 预算目标"),
+    )
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    cfg, out = tmp_path / "perfdoc.toml", tmp_path / "build"
+    assert _checked(run_cli, tmp_path, f)["diagnostics"] == []
+    assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
+    docx = out / "2023" / "社区居家养老服务补贴.docx"
+    funds = Document(str(docx)).tables[0]
+    assert [c.text for c in funds.rows[2].cells[-4:]] == ["预算执行率", "权重", "得分", "原因"]
+    assert funds.rows[3].cells[-1].text == "部分服务合同年底签订，尾款次年支付。"
+    page = docx.with_suffix(".html").read_text(encoding="utf-8")
+    assert '<td class="text" id="execution-reason">部分服务合同年底签订，尾款次年支付。</td>' in page
+    imported = tmp_path / "imported"
+    assert run_cli("--config", cfg, "import", docx, "--out", imported).code == 0
+    text = next(imported.rglob("*.md")).read_text(encoding="utf-8")
+    assert "表式: sichuan\n" in text and "  原因: 部分服务合同年底签订，尾款次年支付。\n" in text
+
+
+def test_a_reason_longer_than_the_profile_allows_is_reported(tmp_path: Path, run_cli):
+    f = _snippet(
+        tmp_path,
+        ("实施单位: 某区养老服务指导中心\n", "实施单位: 某区养老服务指导中心\n表式: sichuan\n"),
+        ("  当年财政拨款:", "  财政资金:"),
+        ("  分值: 10\n", "  分值: 10\n  原因: " + "合同" * 51 + "\n"),
+        ("---\n\n## 预算目标", "存在问题: 执行进度略慢。\n改进措施: 加快支付进度。\n---\n\n## 预算目标"),
+    )
+    [d] = _checked(run_cli, tmp_path, f)["diagnostics"]
+    assert d["code"] == "PD312" and "有 102 字，超过本表式规定的 100 字" in d["message"]

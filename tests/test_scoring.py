@@ -172,3 +172,18 @@ def test_derived_total_row_from_parts():
 )
 def test_qualitative_band_from_prefixed_target(target, actual, band):
     assert infer_band(target, actual) == band
+
+
+def test_a_profile_deducting_for_a_target_far_exceeded_lowers_the_rule_score():
+    """exceed_ratio 1.3 / exceed_deduction 2: 700 against ≥500 (1.4 times) allows 28 of 30; 600 (1.2) all 30;
+    a reverse indicator far below its ceiling is not a deviation."""
+    from perfdoc.config import Config
+
+    cfg = Config(exceed_ratio=D("1.3"), exceed_deduction=D(2))
+    far = score_indicator(ind("≥500人", "700人", "30"), ASSESSMENT, cfg)
+    assert far.overshoot and far.rule_score == D(28)
+    near = score_indicator(ind("≥500人", "600人", "30"), ASSESSMENT, cfg)
+    assert not near.overshoot and near.rule_score == D(30)
+    reverse = score_indicator(ind("≤100万元", "20万元", "10"), ASSESSMENT, cfg)
+    assert not reverse.overshoot and reverse.rule_score == D(10)
+    assert score_indicator(ind("≥500人", "700人", "30"), ASSESSMENT).rule_score == D(30)

@@ -14,7 +14,7 @@ from ..model import Assessment
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..quantity import split_target
 from ..scoring import IndicatorResult, Result
-from ..vocabulary import FUNDING_COLUMNS, LABEL_NAMES, NOTE_ROWS
+from ..vocabulary import FUNDING_COLUMNS, FUNDS_BLOCK_LABELS, LABEL_NAMES, NOTE_ROWS
 
 if TYPE_CHECKING:  # the configuration is only read here, never imported at run time
     from ..config import Config
@@ -106,18 +106,51 @@ def _completion(r: IndicatorResult) -> str:
     return fmt_rate(min(r.ratio, Decimal(1)) * 100)
 
 
-def middle_columns(config: Config) -> list[tuple[str, str, str]]:
-    """The columns between 三级指标 and 分值, as (row attribute, css class, label); [] for the default form's."""
-    if not config.split_target and not config.completion_column:
+def indicator_columns(config: Config) -> list[tuple[str, str, str]]:
+    """The columns after 三级指标, as (row attribute, css class, label), when the profile's differ from the
+    default form's (指标性质 / 指标值 / 度量单位, 完成率, 分值 before the target); [] for the default form's."""
+    if not (config.split_target or config.completion_column or config.weight_before_target):
         return []
     if config.split_target:
         target = [("nature", "nature", "nature"), ("value", "target", "target"), ("unit", "unit", "unit")]
     else:
         target = [("target", "target", "target")]
-    columns = [*target, ("actual", "actual", "actual")]
+    middle = [*target, ("actual", "actual", "actual")]
     if config.completion_column:
-        columns.append(("completion", "completion", "completion"))
+        middle.append(("completion", "completion", "completion"))
+    weight = [("weight", "weight", "weight")]
+    columns = [*weight, *middle] if config.weight_before_target else [*middle, *weight]
+    columns += [("score", "score", "score"), ("reason", "reason", "deviation_reason")]
     return [(attr, css, config.label(name)) for attr, css, name in columns]
+
+
+# Widths (% of the page) of the 项目资金 block's columns; a profile's set is scaled to the same total.
+_INFO_LABEL_WIDTHS = (Decimal(7), Decimal(14))
+_FUNDS_COLUMN_WIDTHS = {
+    "initial_budget": Decimal(17),
+    "budget": Decimal(17),
+    "executed": Decimal(17),
+    "weight": Decimal("6.5"),
+    "execution_rate": Decimal(12),
+    "score": Decimal("9.5"),
+    "execution_reason": Decimal(14),
+}
+
+
+def info_spans(n: int) -> tuple[int, int, int]:
+    """How the 主管部门 / 实施单位 row spreads over a 项目资金 block of n columns: (主管部门 cells, the 实施单位
+    label's, 实施单位 cells); (2, 2, 2) on the default form's six."""
+    label = 2 if n >= 4 else 1
+    department = (n - label + 1) // 2
+    return department, label, n - label - department
+
+
+def info_widths(columns: tuple[str, ...]) -> list[str]:
+    """The HTML widths of the first table's columns: the default form's, or the profile's scaled to 100 %."""
+    widths = [_FUNDS_COLUMN_WIDTHS[c] for c in columns]
+    room = Decimal(100) - sum(_INFO_LABEL_WIDTHS)
+    scaled = [w * room / sum(widths) for w in widths]
+    return [format(w.quantize(Decimal("0.1")).normalize(), "f") for w in (*_INFO_LABEL_WIDTHS, *scaled)]
 
 
 def form_context(result: Result, config: Config) -> dict[str, Any]:
@@ -131,6 +164,8 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
     # Computed figures; the typed ones only where nothing could be computed (a draft of a form with errors).
     funds["execution_rate"] = fmt_rate(_first(result.execution_rate, a.funds.execution_rate))
     funds["execution_score"] = fmt_score(_first(result.execution_score, a.funds.score))
+    funds["execution_reason"] = a.funds.reason or ""
+    columns = config.funding_columns
     total = _first(result.total_score, a.total_score)
     return {
         "year": a.year,
@@ -151,7 +186,13 @@ def form_context(result: Result, config: Config) -> dict[str, Any]:
         # The printed labels: the default form's, or those of the form's profile (表式).
         "labels": {name: config.label(name) for name in LABEL_NAMES},
         "split_target": config.split_target,
-        "middle_columns": middle_columns(config),
+        "indicator_columns": indicator_columns(config),
+        # The 项目资金 block: its columns as (name, label), split into the amounts and the execution's columns.
+        "funding_columns": [(name, config.label(FUNDS_BLOCK_LABELS.get(name, name))) for name in columns],
+        "amount_columns": [c for c in columns if c in FUNDING_COLUMNS],
+        "execution_columns": [c for c in columns if c not in FUNDING_COLUMNS],
+        "info_spans": info_spans(len(columns)),
+        "info_widths": info_widths(columns),
         "funding_rows": list(a.funds.rows),
         # The rows around the tables the profile prints (评价结论, 填报人…), and what the author wrote in them.
         "notes": {name: a.notes.get(name, "") for name in NOTE_ROWS},

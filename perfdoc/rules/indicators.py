@@ -80,8 +80,8 @@ def score_not_above_rule(ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     for r in _typed(ctx):
         ind = r.indicator
-        if r.kind != QUANTITATIVE or r.rule_score is None or r.actual is None or r.target is None:
-            continue
+        if r.kind != QUANTITATIVE or r.rule_score is None or r.actual is None or r.target is None or r.overshoot:
+            continue  # a target far exceeded where the profile deducts for it: PD313 says it
         if ind.score is None or ind.weight is None or ind.score > ind.weight:  # PD401 says it
             continue
         if ind.score > r.rule_score and not (r.achieved is False and ind.score == ind.weight):  # PD403 says it
@@ -170,6 +170,8 @@ def target_not_exceeded_far(ctx: RuleContext) -> Iterator[Diagnostic]:
 
     An actual far above a positive target (≥ exceed_ratio × target) suggests the target was set too low."""
     limit = ctx.config.exceed_ratio
+    if ctx.config.exceed_deduction:
+        return  # the profile deducts for it: PD313 checks the score instead
     for r in ctx.result.indicators:
         if r.kind == QUANTITATIVE and not r.reverse and r.ratio is not None and r.ratio >= limit:
             ind = r.indicator
