@@ -102,12 +102,26 @@ def check_raw(raw: RawDocument, config: Config, name: str | None = None) -> File
     assessment, shape = parse_assessment(raw, tuple(config.grade_bands), config.aliases, config.funding_rows)
     found += shape
     report.assessment = assessment
-    if not any(d.severity == Severity.ERROR for d in found):  # rules on a half-read form only add noise
+    # Never give up: whatever part of the form could not be read, every figure that can still be computed is
+    # computed and checked. A rule's finding on a part that could not be read (or on the whole it belongs to, a
+    # 分值 sum with a 分值 missing) would only repeat the reading error, and is left out.
+    if isinstance(raw.data, dict):
         report.result = score(assessment, config)
-        found += validate(RuleContext(assessment, report.result, config))
+        unread = [d.field for d in found if d.severity == Severity.ERROR and d.field]
+        found += [d for d in validate(RuleContext(assessment, report.result, config)) if not _touches(d.field, unread)]
     report.diagnostics = [d.resolve(raw.source_map) for d in config.rules.apply(found)]
     report.sort()
     return report
+
+
+def _touches(field: str, unread: list[str]) -> bool:
+    """Whether a finding on field depends on a part that could not be read: the part itself, inside it, or a
+    whole that contains it (indicators, for indicators[2].weight)."""
+
+    def within(inner: str, outer: str) -> bool:
+        return inner == outer or inner.startswith((outer + ".", outer + "["))
+
+    return any(within(field, u) or within(u, field) for u in unread if field)
 
 
 def form_config(raw: RawDocument, config: Config) -> tuple[Config, list[Diagnostic]]:

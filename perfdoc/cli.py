@@ -16,6 +16,7 @@ from .numbers import fmt_decimal, fmt_rate
 
 if TYPE_CHECKING:  # the check machinery is imported by the commands that use it, not at start-up
     from .check import FileReport
+    from .scoring import IndicatorResult
 
 
 def _config(ctx: click.Context) -> Config:
@@ -103,7 +104,25 @@ def _report_json(rep: FileReport) -> dict[str, object]:
         "execution_score": fmt_decimal(res.execution_score) if res else None,
         "total_score": fmt_decimal(res.total_score) if res else None,
         "grade": res.grade if res else None,
+        # Every figure that could be computed, whatever else is wrong with the form: a reviewer's one pass.
+        "execution_weight": fmt_decimal(res.execution_weight) if res else None,
+        "weight_sum": fmt_decimal(res.weight_sum) if res else None,
+        "partial": a.partial if a else None,
+        "errors": rep.errors,
+        "indicators": [_indicator_json(r) for r in res.indicators] if res else [],
         "diagnostics": [d.as_json() for d in rep.diagnostics],
+    }
+
+
+def _indicator_json(r: IndicatorResult) -> dict[str, object]:
+    ind = r.indicator
+    return {
+        "category": ind.category,
+        "subcategory": ind.subcategory,
+        "indicator": ind.name,
+        "weight": fmt_decimal(ind.weight),
+        "score": fmt_decimal(r.score),  # as typed, or computed by the rules when not typed
+        "rule_score": fmt_decimal(r.rule_score),  # the most the scoring rules allow
     }
 
 
@@ -267,11 +286,15 @@ def import_(ctx: click.Context, files: tuple[Path, ...], out_dir: Path | None, f
                 failed += 1
                 continue
             write_atomic(target, text.encode("utf-8"))
+            for d in form.notes:  # what reading assumed, skipped or found missing: never silent
+                click.echo(d.format(), err=True)
             typed = form.data.get("总分")
             report = check_raw(parse_text(display_path(target), text, known_keys()), cfg)
             computed = report.result.total_score if report.result else None
             line = f"{form.name}: {form.project or '（无项目名称）'} 总分 {typed if typed is not None else '—'}"
-            if computed is not None and typed is not None and computed != typed:
+            if form.incomplete:
+                line += "（表格在总分之前结束，未核对总分）"
+            elif computed is not None and typed is not None and computed != typed:
                 line += f"（按规则计算为 {computed:.2f}，请运行 perfdoc check 查看）"
             click.echo(f"{line} → {display_path(target)}")
     ctx.exit(1 if failed else 0)

@@ -79,7 +79,7 @@ class Config:
     completion_column: bool = False  # print 完成率 (actual ÷ target, at most 100 %) after 实际完成值 (海南)
     band_achieved: Decimal = Decimal("0.8")  # a qualitative 达成 scores from 80 % of 分值
     band_partial: Decimal = Decimal("0.6")  # 部分达成 from 60 % (some district templates: 50 %)
-    exceed_ratio: Decimal = Decimal("1.5")  # actual ≥ ratio × target suggests the target was set too low
+    exceed_ratio: Decimal = Decimal("1.3")  # actual ≥ ratio × target suggests the target was set too low
     content_dir: str = "content"
     build_dir: str = "build"
     templates_dir: str = "templates"

@@ -8,6 +8,7 @@ that ``perfdoc check`` shows an archived form's own arithmetic errors instead of
 
 from __future__ import annotations
 
+import difflib
 import io
 import re
 import unicodedata
@@ -411,6 +412,8 @@ class ImportedForm:
     origins: SourceMap = field(default_factory=lambda: SourceMap(text_lines=False))  # raw path → table, row, column
     warnings: list[Diagnostic] = field(default_factory=list)  # what reading the document changed or skipped
     name: str = ""  # how reports name it: 报送.docx#表2 (the table it starts in)
+    notes: list[Diagnostic] = field(default_factory=list)  # what reading this form assumed, skipped or missed
+    incomplete: bool = False  # the table ends before its 总分 row (a page cut off, a form not finished)
 
     @property
     def project(self) -> str:
@@ -425,6 +428,8 @@ class ImportedForm:
         from .emit import source_text
 
         note = f"由 perfdoc import 自 {self.source} 第 {self.index} 张表导入" if comment else ""
+        if comment and self.incomplete:  # a source written from a cut-off page says so where it is read
+            note += "；原表在「总分」一行之前结束（页面截断或未填完），缺少的行须按原件补齐"
         return source_text(self.data, self.goal, self.outcome, note)
 
     def raw_document(self) -> RawDocument:
@@ -435,7 +440,7 @@ class ImportedForm:
             body = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
             sections.append(Section(SECTION_HEADINGS[kind], body, line=0, index=index))
         self.origins.fallback = self.first
-        return RawDocument(self.source, _as_raw(self.data), sections, self.origins)
+        return RawDocument(self.source, _as_raw(self.data), sections, self.origins, incomplete=self.incomplete)
 
 
 class _FormReader:
@@ -453,6 +458,22 @@ class _FormReader:
         self.money_unit: str | None = None
         self.state = "head"
         self.labels: set[str] = set()  # every label of the form, for recognising its profile
+        self.saw_total = False
+        self.last_row: Row | None = None
+        self.unit_cells: list[str] = []  # amounts typed with a unit (150万), said once per form
+        self.declared: dict[str, Decimal] = {}  # 一级指标 → the 分值 its label declares: 产出指标(40分)
+        self.said: set[str] = set()  # spellings already said (PD115)
+
+    def note(self, code: str, message: str, row: Row, col: int | None) -> None:
+        """Something reading this form assumed, skipped or found missing: said at its cell, never silent."""
+        at = Position(row.number, col or 1, row.table)
+        self.form.notes.append(Diagnostic.make(code, message, "", at).with_path(self.form.source))
+
+    def skipped_columns(self, row: Row, found: dict[str, int]) -> None:
+        """Header cells no field reads (指标值设置依据, 佐证资料 …): named where they are (PD116)."""
+        for cell in row.cells:
+            if cell.label and cell.col not in found.values() and not _is_block_label(cell.label):
+                self.note("PD116", f"栏目「{cell.text.strip()}」不是自评表的字段，其内容已略过", row, cell.col)
 
     def origin(self, path: RawPath, row: Row, col: int | None) -> None:
         at = Position(row.number, col or 1, row.table)
@@ -475,21 +496,30 @@ class _FormReader:
         for cell in row.cells:
             if FUNDS_BLOCK.match(cell.label):
                 self.money_unit = "万元" if "万元" in cell.label else "元" if "元" in cell.label else self.money_unit
+            if self.state == "head" and cell.label in HEAD_TOTAL_LABELS:  # 项目总得分 printed above the table
+                value = self.value_after(row, cell)
+                number = amount_of(value.text) if value is not None else None
+                if number is not None:
+                    self.data["总分"] = number
+                    self.origin(("总分",), row, value.col if value is not None else cell.col)
 
     def feed(self, row: Row) -> bool:
         """Read one row; False when the row ends the form (its 总分 row was read)."""
         if row.blank:
             return True
         self.take_head(row)
+        self.last_row = row
         funds_header = is_funds_header(row)
         if funds_header:
             self.fund_cols = funds_header
             self.state = "funds"
+            self.skipped_columns(row, funds_header)
             return True
         ind_header = is_indicator_header(row)
         if ind_header:
             if self.ind_cols is None:
                 self.ind_cols = ind_header
+                self.skipped_columns(row, ind_header)
             else:  # a second header row (指标性质 / 指标值 / 度量单位 under 年度指标值), or one repeated on a new page
                 self.ind_cols.update({k: v for k, v in ind_header.items() if k not in self.ind_cols or k == "target"})
             self.state = "indicators"
@@ -515,6 +545,17 @@ class _FormReader:
             if kind:
                 self.take_fund_row(row, kind)
                 return True
+            if any(amount_of(c.text) is not None for c in row.cells):  # figures under a label no row reads
+                label = next(
+                    (
+                        c.text.strip()
+                        for c in row.cells
+                        if c.label and amount_of(c.text) is None and not _is_block_label(c.label)
+                    ),
+                    "",
+                )
+                self.note("PD116", f"资金行「{label or '（无标签）'}」不是本表式的资金行，其数字未读取", row, None)
+                return True
         if self.state == "goal" and self.goal_cols:
             self.take_goal_texts(row)
             return True
@@ -536,7 +577,7 @@ class _FormReader:
         values: dict[str, Any] = {}
         for name, column in (("initial_budget", "年初预算数"), ("budget", "全年预算数"), ("executed", "全年执行数")):
             col = self.fund_cols.get(name)
-            amount = amount_of(row.at(col))
+            amount = self.amount_in_unit(row.at(col), f"{label}{column}")
             if amount is not None:
                 values[column] = amount
                 self.origin(("项目资金", label, column), row, col)
@@ -547,12 +588,29 @@ class _FormReader:
                 text = row.at(col)
                 number = amount_of(text.rstrip("%％")) if text else None
                 if number is not None:
-                    self.funds[key] = f"{number}%" if name == "rate" else number
+                    # the rate as typed (86.5%, 25, 0.958): the parser reads a bare fraction and says so (PD211)
+                    self.funds[key] = " ".join(text.split()) if name == "rate" else number
                     self.origin(("项目资金", key), row, col)
             reason = row.at(self.fund_cols.get("reason"))
             if reason:
                 self.funds["原因"] = reason
                 self.origin(("项目资金", "原因"), row, self.fund_cols.get("reason"))
+
+    def amount_in_unit(self, text: str, where: str) -> Decimal | None:
+        """An amount in the form's money unit; one typed with its own unit (150万, 620.82万元, 7500元) is
+        converted when the units differ, and said (PD115) either way."""
+        amount = amount_of(text)
+        written = unicodedata.normalize("NFKC", text or "").strip()
+        if amount is None or not written.endswith(("万", "元")):
+            return amount
+        self.unit_cells.append(f"{where}「{written}」")
+        typed_wan = written.endswith(("万", "万元"))
+        form_wan = self.money_unit == "万元"
+        if typed_wan and not form_wan and self.money_unit == "元":
+            return amount * 10000
+        if not typed_wan and form_wan:
+            return amount / 10000
+        return amount
 
     def take_goal_texts(self, row: Row) -> None:
         assert self.goal_cols is not None
@@ -569,8 +627,8 @@ class _FormReader:
         name = " ".join(row.at(cols["name"]).split())
         if norm(name) in ("三级指标", "指标名称"):
             return
-        category = canonical_category(row.at(cols.get("category"))) or self.category
-        sub = canonical_subcategory(row.at(cols.get("subcategory"))) or self.subcategory
+        category = self.group(row, cols.get("category"), HIERARCHY) or self.category
+        sub = self.group(row, cols.get("subcategory"), ALL_SUBCATEGORIES) or self.subcategory
         if not norm(name):  # a row kept from the blank template: its group stays, empty, as printed
             if sub in ALL_SUBCATEGORIES:
                 owner = category or next((c for c, subs in HIERARCHY.items() if sub in subs), "")
@@ -604,6 +662,27 @@ class _FormReader:
             self.origin((*path, "偏差原因分析及改进措施"), row, cols.get("reason"))
         items.append(item)
 
+    def group(self, row: Row, col: int | None, known: Any) -> str:
+        """A 一级 / 二级 cell as the vocabulary names it. What the form wrote differently but unambiguously is
+        read and said (PD115): traditional characters or pinyin left by a mirror site, a repeated or missing
+        character. The 分值 a block label declares (产出指标(40分)) is kept for checking its rows."""
+        written = row.at(col)
+        if not norm(written):
+            return ""
+        plain = plain_label(norm(written))
+        name = canonical_label(plain, known)
+        if name not in known:
+            close = difflib.get_close_matches(plain, [*known, *(k.removesuffix("指标") for k in known)], 1, 0.8)
+            if close:
+                name = canonical_label(close[0], known)
+        if name in known and name != canonical_label(norm(written), known) and written not in self.said:
+            self.said.add(written)  # once per spelling: a block label repeats on every row of the block
+            self.note("PD115", f"「{written.strip()}」按「{name}」读取", row, col)
+        declared = BLOCK_WEIGHT.search(unicodedata.normalize("NFKC", written))
+        if declared and known is HIERARCHY:
+            self.declared[name] = Decimal(declared.group(1))
+        return name if name in known else norm(written)
+
     def take_notes(self, row: Row) -> bool:
         """The rows around the tables (项目编码, 评价结论, 填报人 …): each label cell with the cell after it."""
         taken = False
@@ -619,6 +698,7 @@ class _FormReader:
         return taken
 
     def take_total(self, row: Row, label: Cell) -> None:
+        self.saw_total = True
         cols = self.ind_cols or {}
         score_col = cols.get("score")
         typed = amount_of(row.at(score_col)) if score_col else None
@@ -669,6 +749,21 @@ class _FormReader:
             data["项目资金"] = funds
         if self.indicators:
             data["绩效指标"] = self.indicators
+        if self.declared:
+            data["一级指标分值"] = self.declared
+        last = self.last_row
+        if self.unit_cells and last is not None:
+            shown = "、".join(self.unit_cells[:4]) + ("等" if len(self.unit_cells) > 4 else "")
+            unit = self.money_unit or "表头的金额单位"
+            self.note("PD115", f"金额中写了单位（{shown}）：按 {unit} 读取，请只填数字", last, None)
+        if not self.saw_total and (self.indicators or self.funds) and last is not None:
+            self.form.incomplete = True
+            self.note(
+                "PD117",
+                "表格在「总分」一行之前结束（页面被截断或表未填完）：已读到的数字照常核对，总分与分值合计不作结论",
+                last,
+                None,
+            )
         for key in ("总分", "等级", *NOTE_KEYS):
             if key in self.data:
                 data[key] = self.data[key]
@@ -783,6 +878,27 @@ def amount_of(text: str) -> Decimal | None:
         return None
 
 
+HEAD_TOTAL_LABELS = ("项目总得分", "总得分", "自评总分", "自评得分")
+BLOCK_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
+# Mirror sites re-post forms in traditional characters with pinyin after some of them (產(chǎn)出指標(biāo)): the
+# characters of the group names, back to the simplified ones the vocabulary uses.
+_PINYIN = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]+\)")
+_SIMPLIFIED = str.maketrans(
+    "產標滿數質時經濟會態續響務對環項預執資額實際績評價總値達準計護級類",
+    "产标满数质时经济会态续响务对环项预执资额实际绩评价总值达准计护级类",
+)
+
+
+def plain_label(text: str) -> str:
+    """A label without mirror-site pinyin, in simplified characters."""
+    return _PINYIN.sub("", text).translate(_SIMPLIFIED)
+
+
+def _is_block_label(label: str) -> bool:
+    """The merged label cell of a block (绩效指标, 项目资金（万元）), not a column of it."""
+    return label in ("绩效指标", "年度绩效指标") or FUNDS_BLOCK.match(label)
+
+
 def canonical_category(text: str) -> str:
     return canonical_label(norm(text), HIERARCHY) if norm(text) else ""
 
@@ -852,7 +968,7 @@ def import_document(doc: Any, display: str) -> list[ImportedForm]:
         )
     tables = [f.first.table for f in forms]
     for form in forms:
-        form.warnings = list(warnings)
+        form.warnings = [*warnings, *form.notes]
         # Named by the table a form starts in; by its row too when one table holds several forms.
         shared = tables.count(form.first.table) > 1
         form.name = f"{display}#表{form.first.table}" + (f"行{form.first.line}" if shared else "")

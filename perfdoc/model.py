@@ -87,6 +87,8 @@ class Assessment(Located):
     total_score: Decimal | None = None  # 总分 as typed, checked
     empty_groups: list[tuple[int, str, str]] = field(default_factory=list)  # (place, 一级, 二级) with no indicator
     notes: dict[str, str] = field(default_factory=dict)  # rows around the tables: 评价结论, 填报人… (NOTE_ROWS)
+    block_weights: dict[str, Decimal] = field(default_factory=dict)  # 分值 a block's label declares: 产出指标(40分)
+    partial: bool = False  # read from a form that ends before its 总分: no total or 分值 sum is concluded
     grade: str | None = None  # 等级 as typed, checked
     goal: Section | None = None  # 预算目标 / 预期目标
     outcome: Section | None = None  # 实际完成情况

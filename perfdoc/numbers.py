@@ -116,3 +116,16 @@ def fmt_rate(value: Decimal | None) -> str:
 def fmt_decimal(value: Decimal | None) -> str | None:
     """A decimal for JSON: a string with 2 places, never a float."""
     return None if value is None else f"{round2(value):.2f}"
+
+
+def rounded_from(typed: Decimal, computed: Decimal, coarse: Decimal | None) -> bool:
+    """Whether a figure typed with fewer decimals than the form's two is the computed one rounded half up to
+    them (9 for 8.62, 2.9 for 2.89), on a form that works at that precision: one whose typed 执行率 (coarse,
+    in percent) has fewer than two decimals too (86%, 0.1). On a form that prints 99.94 %, 10 for 9.99 is
+    a different figure."""
+    if coarse is None or not isinstance(coarse.as_tuple().exponent, int) or int(coarse.as_tuple().exponent) <= -2:
+        return False
+    exponent = typed.as_tuple().exponent
+    if not isinstance(exponent, int) or exponent <= -2 or typed == computed:
+        return False
+    return computed.quantize(Decimal(1).scaleb(exponent), rounding=ROUND_HALF_UP) == typed

@@ -28,6 +28,7 @@ from .vocabulary import (
     FUNDS_KEYS,
     GRADE_NAMES,
     HIERARCHY,
+    INDICATOR_FIELDS,
     INDICATOR_KEYS,
     PLAN,
     REQUIRED_TOP,
@@ -166,6 +167,15 @@ class _Parser:
         if number < 0:
             self.report("PD206", f"「{spec.label}」不能为负数（{value}）", field_path, raw_path)
             return None
+        if spec.kind == "rate" and 0 < number <= 1 and not text.endswith(("%", "％")):
+            # 0.958 is a fraction as spreadsheets write it; the exponent keeps what the author typed (0.1 is 1E+1 %)
+            number = number.scaleb(2)
+            self.report(
+                "PD211",
+                f"「{spec.label}」{text} 没有百分号，按小数理解为 {format(number, 'f')}%；请写百分数",
+                field_path,
+                raw_path,
+            )
         limit = MAX_AMOUNT if spec.kind == "amount" else MAX_WEIGHT if spec.label in ("分值",) else None
         if spec.kind == "rate":
             limit = Decimal(1000)
@@ -205,7 +215,10 @@ class _Parser:
             return a
         top = self.fields(self.raw.data, (), "", TOP_KEYS, "前置数据")
         notes = tuple(name for name, (spec, *_rest) in top.items() if spec.kind == "note")
-        self.assign(a, top, "", skip=("funds", "indicators", *notes))
+        self.assign(a, top, "", skip=("funds", "indicators", "block_weights", *notes))
+        a.partial = self.raw.incomplete
+        if "block_weights" in top:
+            a.block_weights = self.block_weights(*top["block_weights"][:3])
         for name in notes:
             spec, value, child, _ = top[name]
             text = self.value(spec, value, child, name)
@@ -229,13 +242,27 @@ class _Parser:
             _, value, child, _ = top["indicators"]
             a.indicators = self.indicators(value, child)
             a.empty_groups = list(self.empty_groups)
-        else:
+        elif not a.partial:  # a page cut off before the indicators: PD117 has said so
             self.report("PD201", "缺少「绩效指标」（一级指标 → 二级指标 → 三级指标列表）", "indicators", ())
         declared = a.stage if "stage" in top else None
         a.stage_declared = declared in (PLAN, ASSESSMENT)
         a.stage = declared if a.stage_declared else infer_stage(a)  # type: ignore[assignment]
         self.sections(a)
         return a
+
+    def block_weights(self, spec: FieldSpec, data: object, raw_path: RawPath) -> dict[str, Decimal]:
+        """一级指标分值: {产出指标: 40, …}, each a known 一级指标 with a 分值."""
+        out: dict[str, Decimal] = {}
+        if not isinstance(data, dict):
+            self.report("PD202", f"「{spec.label}」应为 一级指标: 分值 的映射", "block_weights", raw_path)
+            return out
+        weight = field_spec(INDICATOR_FIELDS, "weight")
+        for written, value in data.items():
+            category = canonical_label(str(written), HIERARCHY, self.aliases)
+            number = self.value(weight, value, (*raw_path, written), f"block_weights.{category}")
+            if isinstance(number, Decimal):
+                out[category] = number
+        return out
 
     def funds(self, entry: tuple[FieldSpec, object, RawPath, str] | None) -> Funds:
         label = field_spec(TOP_FIELDS, "funds").label
@@ -294,8 +321,7 @@ class _Parser:
                     f"indicators.{category}",
                     cpath,
                     key=True,
-                )
-                continue
+                )  # its indicators are still read and scored: a reviewer wants every figure of the form
             if not isinstance(subs, dict):
                 self.report(
                     "PD202",
@@ -307,8 +333,8 @@ class _Parser:
             for written_sub, items in subs.items():
                 spath = (*cpath, written_sub)
                 sub = canonical_label(written_sub, ALL_SUBCATEGORIES, self.aliases)
-                if not self.check_subcategory(category, sub, f"indicators.{category}.{sub}", spath):
-                    continue
+                if category in HIERARCHY:  # under an unknown 一级, PD204 has said it
+                    self.check_subcategory(category, sub, f"indicators.{category}.{sub}", spath)
                 if isinstance(items, dict):
                     items = [items]
                 if items is None or items == []:
@@ -369,11 +395,10 @@ class _Parser:
                     f"{field_path}.category",
                     (*raw_path, matched["category"][3]),
                 )
-                return
-            if not self.check_subcategory(
-                category, sub, f"{field_path}.subcategory", (*raw_path, matched["subcategory"][3])
-            ):
-                return
+            else:
+                self.check_subcategory(
+                    category, sub, f"{field_path}.subcategory", (*raw_path, matched["subcategory"][3])
+                )
         elif "category" in matched or "subcategory" in matched:
             self.report(
                 "PD203", "分组写法中不需要「一级指标」「二级指标」字段，请删除（由所在分组决定）", field_path, raw_path

@@ -222,7 +222,7 @@ def score(a: Assessment, config: Config) -> Result:
         totals["budget"], totals["executed"], weight
     )
     parts = [result.execution_score, *(r.score for r in result.indicators)]
-    if result.indicators and all(p is not None for p in parts):
+    if result.indicators and all(p is not None for p in parts) and not a.partial:  # a cut-off form has no total
         result.total_score = round2(sum((p for p in parts if p is not None), ZERO))
         result.grade = config.grade(result.total_score)
     return result

@@ -93,6 +93,7 @@ class RawDocument:
     data: object
     sections: list[Section] = field(default_factory=list)
     source_map: SourceMap = field(default_factory=SourceMap)
+    incomplete: bool = False  # the reader saw the form end before its 总分 (a cut-off page): no total is concluded
 
 
 def format_raw_path(raw_path: RawPath) -> str:

@@ -121,6 +121,12 @@ TOP_FIELDS = [
     FieldSpec("funds", "项目资金", "funds", "项目资金：年度资金总额及其中各项的年初预算数、全年预算数、全年执行数"),
     FieldSpec("indicators", "绩效指标", "indicators", "绩效指标：一级指标 → 二级指标 → 三级指标列表"),
     FieldSpec("total_score", "总分", "decimal", "总分（可不填，由 perfdoc 计算；填写时校验）"),
+    FieldSpec(
+        "block_weights",
+        "一级指标分值",
+        "weights",
+        "表上一级指标标注的分值（产出指标(40分)），如 {产出指标: 40, 效益指标: 40}：与其下三级指标分值之和核对",
+    ),
     # Rows some forms carry around the two tables (a profile's head_rows / tail_rows print them).
     FieldSpec("project_code", "项目编码", "note", "项目编码（如 46000021T000000002749），表头印出时填写"),
     FieldSpec("project_category", "项目类别", "note", "项目类别（部门预算 / 专项 / 转移支付）或项目属性"),
@@ -189,6 +195,8 @@ FUNDING_ROWS = {
     "central": "其中：中央补助",
     "local": "地方补助",
 }
+# What forms write where a reason or a problem should be stated, and that states none.
+NOTHING_SAID = {"", "无", "暂无", "没有", "无问题", "/", "／", "—", "——", "-", "0"}
 DEFAULT_PROFILE = "shanghai"  # the seed's form: perfdoc/profiles/shanghai.toml
 DEFAULT_FUNDING_ROWS = ("total", "appropriation", "carryover", "other")  # the MOF form's; a profile may differ
 FUNDING_ROW_KEYS = {s.name: s.label for s in FUNDS_FIELDS if s.kind == "row"}  # as a source writes them
@@ -356,16 +364,16 @@ HEAD_WORDS = {
     "unit": Words(("实施单位", "项目实施单位", "执行单位")),
 }
 # The label of the funding block, which carries its unit.
-FUNDS_BLOCK = Words(within=("项目资金", "资金情况", "资金构成", "预算执行情况"))
+FUNDS_BLOCK = Words(within=("项目资金", "资金情况", "资金构成", "预算执行情况", "资金来源"))
 
 # Columns of the funding block, tried in this order.
 FUND_COLUMN_WORDS = {
     "initial_budget": Words(("预算数(年初)",), ("年初预算",)),
-    "budget": Words(("预算数", "调整后预算数", "全年预算数"), ("全年预算",)),
+    "budget": Words(("预算数", "调整后预算数", "全年预算数", "调整预算数", "调整后预算"), ("全年预算",)),
     "executed": Words(within=("执行数", "实际支出")),
     "weight": Words(("分值", "权重", "分值权重")),
     "rate": Words(within=("执行率",)),
-    "score": Words(("得分",)),
+    "score": Words(("得分",), ("得分(",)),  # 得分(20分*执行率) on 县级 forms
     "reason": Words(("原因", "偏差原因", "未完成原因", "执行偏差原因")),
 }
 # Rows of the funding block, tried in this order (结转 before 财政拨款: 上年结转的财政拨款 is a carry-over).
@@ -415,7 +423,7 @@ INDICATOR_COLUMN_WORDS = {
         )
     ),
     "completion": Words(("完成率", "指标完成率", "完成比例")),
-    "weight": Words(("分值", "权重")),
+    "weight": Words(("分值", "权重", "分值权重", "参考分值", "权重分值", "指标分值")),
     "score": Words(("得分", "自评得分", "评分", "实际得分")),
     "reason": Words(within=("原因", "改进措施")),
 }
@@ -533,4 +541,6 @@ def _json_type(s: FieldSpec) -> dict[str, object]:
         return {"type": ["number", "string", "null"]}
     if s.kind == "choice":
         return {"enum": list(s.choices)}
+    if s.kind == "weights":
+        return {"type": "object", "additionalProperties": {"type": ["number", "string"]}}
     return {"type": ["string", "number", "null"]}

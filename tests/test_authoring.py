@@ -48,12 +48,15 @@ def test_new_then_check_lists_exactly_the_fields_to_fill(run_cli, tmp_path):
     doc = run_cli("check", path, "--format", "json").json()
     fields = sorted(d["field"] for d in doc["files"][0]["diagnostics"])
     assert fields == sorted(
-        ["department", "unit"]
+        ["body", "department", "unit"]
         + [f"indicators[{i}].{f}" for i in range(1, 4) for f in ("indicator", "target", "weight")]
     )
-    assert {d["code"] for d in doc["files"][0]["diagnostics"]} == {"PD201"}
+    assert {d["code"] for d in doc["files"][0]["diagnostics"]} == {"PD201", "PD208"}  # and the goal to write
     lines = text.splitlines()
     for d in doc["files"][0]["diagnostics"]:  # each points at the line to fill in
+        if d["field"] == "body":
+            assert lines[d["line"] - 1] == "## 预算目标"  # the empty section, at its heading
+            continue
         label = {
             "department": "主管部门",
             "unit": "实施单位",

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from decimal import ROUND_HALF_UP, Decimal
 
 from ..diagnostics import Diagnostic
-from ..numbers import HUNDRED, ZERO
+from ..numbers import HUNDRED, ZERO, rounded_from
 from ..scoring import execution_score_from_rate
 from ..vocabulary import FUNDING_COLUMNS
 from .base import ASSESSMENT_ONLY, E, RuleContext, W, rule
@@ -80,13 +80,13 @@ def typed_execution_rate_matches(ctx: RuleContext) -> Iterator[Diagnostic]:
     typed = funds.execution_rate
     if typed is None or computed is None or ratio is None or typed == computed:
         return
-    places = max(0, -int(typed.as_tuple().exponent))
+    places = -int(typed.as_tuple().exponent)  # negative for a fraction typed as 0.1 (1E+1 %: tens of percent)
     if places < 2 and typed == (ratio * HUNDRED).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP):
         return
     totals = ctx.result.totals
     yield ctx.diag(
         "PD304",
-        f"填写的执行率 {typed}% 与计算结果不符："
+        f"填写的执行率 {format(typed, 'f')}% 与计算结果不符："
         f"{ctx.amount(totals['executed'])} ÷ {ctx.amount(totals['budget'])} = {computed:.2f}%",
         funds,
         "execution_rate",
@@ -102,7 +102,9 @@ def typed_execution_score_matches(ctx: RuleContext) -> Iterator[Diagnostic]:
     if funds.score is None or res.execution_score is None or res.execution_rate is None:
         return
     accepted = {res.execution_score, execution_score_from_rate(res.execution_rate, res.execution_weight)}
-    if funds.score not in accepted:
+    if funds.score not in accepted and not rounded_from(
+        funds.score, res.execution_score, funds.execution_rate
+    ):  # PD316 says that
         yield ctx.diag(
             "PD305",
             f"填写的预算执行得分 {ctx.num(funds.score)} 与计算结果不符：min({res.execution_rate:.2f}%, 100%) × "

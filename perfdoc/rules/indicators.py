@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from decimal import Decimal
 
 from ..diagnostics import Diagnostic
-from ..numbers import ZERO, round2
+from ..numbers import ZERO, round2, rounded_from
 from ..scoring import QUALITATIVE, QUANTITATIVE, IndicatorResult, bands
-from ..vocabulary import ACHIEVED, BAND_LABELS
+from ..vocabulary import ACHIEVED, BAND_LABELS, NOTHING_SAID
 from .base import ASSESSMENT_ONLY, E, N, RuleContext, W, rule
 
 
@@ -37,16 +38,18 @@ def score_within_weight(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 @rule("PD402", E, "扣分但未填写偏差原因分析及改进措施", ASSESSMENT_ONLY)
 def deduction_has_reason(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """得分低于分值的指标，须写明偏差原因分析及改进措施。
+    """得分低于分值的指标，须写明偏差原因分析及改进措施（“无”“0”“/”不是原因）。
 
-    Every indicator with 得分 < 分值 needs a 偏差原因分析及改进措施 text."""
+    Every indicator with 得分 < 分值 needs a 偏差原因分析及改进措施 text that states one."""
     for r in ctx.result.indicators:
         ind = r.indicator
-        if r.score is not None and ind.weight is not None and r.score < ind.weight and not ind.deviation_reason:
+        said = (ind.deviation_reason or "").strip()
+        if r.score is not None and ind.weight is not None and r.score < ind.weight and said in NOTHING_SAID:
+            written = f"，写的「{said}」不是原因" if said else ""
             yield ctx.diag(
                 "PD402",
                 f"「{ind.name}」扣 {ctx.num(ind.weight - r.score)} 分（{ctx.num(r.score)}/{ctx.num(ind.weight)}），"
-                f"须填写「{ctx.label('deviation_reason')}」",
+                f"须填写「{ctx.label('deviation_reason')}」{written}",
                 ind,
                 "score" if ind.score is not None else "actual",
             )
@@ -84,6 +87,8 @@ def score_not_above_rule(ctx: RuleContext) -> Iterator[Diagnostic]:
             continue  # a target far exceeded where the profile deducts for it: PD313 says it
         if ind.score is None or ind.weight is None or ind.score > ind.weight:  # PD401 says it
             continue
+        if rounded_from(ind.score, r.rule_score, ctx.assessment.funds.execution_rate):
+            continue  # 9 for 8.62: PD316 says it
         if ind.score > r.rule_score and not (r.achieved is False and ind.score == ind.weight):  # PD403 says it
             actual, target = r.actual.value, r.target.value
             formula = f"(1 − ({actual} − {target}) ÷ {target})" if r.reverse else f"{actual} ÷ {target}"
@@ -192,7 +197,7 @@ def qualitative_band_stated(ctx: RuleContext) -> Iterator[Diagnostic]:
     A qualitative actual that differs from its target needs a stated 达成情况 to judge its band."""
     for r in ctx.result.indicators:
         ind = r.indicator
-        if r.kind == QUALITATIVE and r.band is None and ind.actual is not None and ind.score is not None:
+        if r.kind == QUALITATIVE and r.band is None and None not in (ind.actual, ind.score, ind.target):
             yield ctx.diag(
                 "PD409",
                 f"「{ind.name}」{ctx.label('actual')}「{ind.actual}」与{ctx.label('target')}「{ind.target}」不同，请注明「达成情况」"
@@ -209,8 +214,8 @@ def score_computable(ctx: RuleContext) -> Iterator[Diagnostic]:
     Without a typed 得分 the rules must be able to compute one; otherwise the author types it."""
     for r in ctx.result.indicators:
         ind = r.indicator
-        if r.score is not None or ind.actual is None or ind.weight is None:
-            continue
+        if r.score is not None or ind.actual is None or ind.weight is None or ind.target is None:
+            continue  # a missing target is PD201's to say
         if r.kind == QUALITATIVE and r.band is not None:
             why = f"「{r.band}」档次的得分须由评价人在档次范围内填写"
         elif r.kind == QUALITATIVE:
@@ -236,4 +241,48 @@ def actual_is_quantity(ctx: RuleContext) -> Iterator[Diagnostic]:
                 "（应如 100%、731次、66.16亿、90%以上）",
                 ind,
                 "actual",
+            )
+
+
+@rule("PD412", W, "执行率偏低而指标几乎满分，自评可能偏高", ASSESSMENT_ONLY)
+def score_against_spending(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """执行率低于 80%，各指标得分却达到其分值的 95% 以上：钱没有花完而产出、效益几乎全部达成，自评可能偏高，
+    请核对实际完成值的依据。
+
+    Reviewers look for self-scores that run high against low spending: execution below 80 % with the
+    indicators at 95 % or more of their 分值."""
+    res = ctx.result
+    weights = [r.indicator.weight for r in res.indicators]
+    scores = [r.score for r in res.indicators]
+    if res.execution_rate is None or res.execution_rate >= 80 or not scores or None in scores or None in weights:
+        return
+    earned = sum((s for s in scores if s is not None), ZERO)
+    possible = sum((w for w in weights if w is not None), ZERO)
+    if possible and earned / possible >= Decimal("0.95"):
+        yield ctx.diag(
+            "PD412",
+            f"执行率仅 {res.execution_rate:.2f}%，各指标得分却为其分值的 {round2(earned / possible * 100)}%"
+            f"（{ctx.num(earned)}/{ctx.num(possible)}）：请核对实际完成值的依据",
+            ctx.assessment,
+            "indicators",
+        )
+
+
+@rule("PD413", W, "比率指标的指标值超过 100%", ASSESSMENT_ONLY)
+def rate_target_within_hundred(ctx: RuleContext) -> Iterator[Diagnostic]:
+    """名称以“率”结尾的指标（合格率、及时率、覆盖率），指标值一般不超过 100%；超过时多半是单位写错或多打了数字。
+
+    A rate's target above 100 % (≥250% for a 认知度 or 合格率) is a unit or typing slip more often than a goal;
+    growth rates (增长率、提高率) are left alone."""
+    for r in ctx.result.indicators:
+        ind, target = r.indicator, r.target
+        name = ind.name.rstrip("（）() %％")
+        if target is None or target.unit not in ("%", "％") or target.value <= 100:
+            continue
+        if name.endswith(("率", "度")) and not any(w in name for w in ("增长", "增幅", "提高", "提升", "增加")):
+            yield ctx.diag(
+                "PD413",
+                f"「{ind.name}」的{ctx.label('target')}「{ind.target}」超过 100%：请核对单位与数字",
+                ind,
+                "target",
             )

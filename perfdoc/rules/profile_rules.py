@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from ..diagnostics import Diagnostic
 from ..model import Located
 from ..numbers import round2
-from ..vocabulary import FUNDING_COLUMNS, FUNDS_BLOCK_LABELS, LABELS, NOTE_ROWS
+from ..vocabulary import FUNDING_COLUMNS, FUNDS_BLOCK_LABELS, LABELS, NOTE_ROWS, NOTHING_SAID
 from .base import ASSESSMENT_ONLY, E, RuleContext, W, rule
 
 FUNDS_FIELD_OF = {"execution_reason": "reason"}  # a block column → the field of 项目资金 that fills it
-NOTHING_SAID = {"", "无", "暂无", "没有", "无问题", "/", "／", "—", "——", "-", "0"}
 
 
 @rule("PD310", E, "总分超过执行率所允许的上限", ASSESSMENT_ONLY)

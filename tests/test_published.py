@@ -1,0 +1,131 @@
+"""Published forms from ten provinces, as their units sent them: each fixture of tests/published/ is rendered as
+a .docx in its own layout (tests/published/render.py) and read by `perfdoc check` as a reviewer would.
+
+Every figure that can be computed is reported equal to the fixture's 核对 block (worked out by hand from the
+published cells, decimal, half up), every published error is reported, and nothing else is an error: the
+complete list of error codes is asserted, so a new false alarm fails here. Forms whose page was cut off are
+checked for what they contain.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .published.render import fixtures, load, render
+
+FIXTURES = {p.stem: p for p in fixtures()}
+
+
+def _checked(run_cli: Any, tmp_path: Path, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    fixture = load(FIXTURES[name])
+    docx = render(fixture, tmp_path / "报送" / f"{name}.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()
+    [form] = doc["files"]  # one form per submitted file
+    return fixture, form
+
+
+def test_there_are_fifteen_published_forms_from_ten_provinces():
+    provinces = {load(p)["说明"].split()[0] for p in FIXTURES.values()}
+    assert len(FIXTURES) == 15 and len(provinces) == 10, provinces
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_every_computable_figure_is_reported(run_cli, tmp_path: Path, name: str):
+    fixture, form = _checked(run_cli, tmp_path, name)
+    expected = fixture["核对"]
+    assert form["execution_rate"] == expected["执行率"]
+    assert form["execution_score"] == expected["执行得分"]
+    assert form["total_score"] == expected["总分"]  # none for a form cut off before its 总分
+    assert form["weight_sum"] == expected["分值合计"]
+    assert form["partial"] is (not fixture["版式"]["有总分行"])  # the table ends before a 总分 row
+    # each indicator's own figures, whatever else is wrong with the form
+    written = [i for i in fixture["绩效指标"] if i.get("三级指标")]
+    assert len(form["indicators"]) == len(written)
+    for typed, read in zip(written, form["indicators"], strict=True):
+        if typed.get("得分") is not None:
+            assert read["score"] is not None
+
+
+@pytest.mark.parametrize("name", sorted(FIXTURES))
+def test_published_errors_are_reported_and_nothing_else_is_an_error(run_cli, tmp_path: Path, name: str):
+    fixture, form = _checked(run_cli, tmp_path, name)
+    errors = Counter(d["code"] for d in form["diagnostics"] if d["severity"] == "error")
+    assert not Counter(fixture["核对"]["原表错误"]) - errors  # every published error
+    assert sorted(errors.elements()) == fixture["核对"]["全部错误"]  # and no other error
+    for d in form["diagnostics"]:
+        assert d["message"] and d["line"] >= 1 and d["column"] >= 1  # each at its table row and column
+
+
+def test_a_form_cut_off_before_its_total_says_so_and_concludes_nothing_about_it(run_cli, tmp_path: Path):
+    _, form = _checked(run_cli, tmp_path, "anhui-xiaoxian-farming-2023")
+    assert form["partial"] is True and form["total_score"] is None and form["errors"] == 0
+    [cut] = [d for d in form["diagnostics"] if d["code"] == "PD117"]
+    assert "总分" in cut["message"] and cut["severity"] == "warning"
+
+
+def test_a_total_beyond_reach_is_proven_wrong_even_on_a_cut_off_form(run_cli, tmp_path: Path):
+    """银川: 项目总得分 98 printed above the table; visible 84 + execution 10, nothing unseen: at most 94."""
+    _, form = _checked(run_cli, tmp_path, "ningxia-yinchuan-school-2021")
+    [d] = [d for d in form["diagnostics"] if d["code"] == "PD306"]
+    assert "98" in d["message"] and "最高 94" in d["message"]
+
+
+def test_what_was_assumed_is_said_with_the_label_as_printed(run_cli, tmp_path: Path):
+    _, form = _checked(run_cli, tmp_path, "yunnan-gucheng-satellite-2020")
+    said = [d["message"] for d in form["diagnostics"] if d["code"] == "PD115"]
+    assert "「產(chǎn)出指標(biāo)」按「产出指标」读取" in said
+    assert len(said) == len(set(said))  # each spelling once, not once per row
+    _, form = _checked(run_cli, tmp_path, "anhui-yuan-heritage-2022")
+    [fraction] = [d for d in form["diagnostics"] if d["code"] == "PD211"]
+    assert "0.958" in fraction["message"] and "95.8%" in fraction["message"]
+    _, form = _checked(run_cli, tmp_path, "hubei-ezhou-civic-centre-2021")
+    [units] = [d for d in form["diagnostics"] if d["code"] == "PD115"]
+    assert "「150万」" in units["message"] and "万元" in units["message"]
+
+
+def test_columns_no_field_reads_are_named_where_they_are(run_cli, tmp_path: Path):
+    _, form = _checked(run_cli, tmp_path, "xinjiang-fukang-survey-2023")
+    skipped = {d["message"] for d in form["diagnostics"] if d["code"] == "PD116"}
+    for label in ("指标值设置依据", "上年完成值", "指标赋分规则", "佐证资料"):
+        assert any(f"「{label}」" in m for m in skipped), label
+
+
+def test_reviewer_checks_on_published_forms(run_cli, tmp_path: Path):
+    """宁夏 原州: a 认知度 target of 250 % (OCR for ≥50 %) is a rate above 100 %; the 产出 block's label says
+    40 where its rows add up to 48; 廊坊: scores typed to the form's integer precision are a warning only."""
+    _, form = _checked(run_cli, tmp_path, "ningxia-yuanzhou-potato-2022")
+    codes = {d["code"] for d in form["diagnostics"]}
+    assert {"PD413", "PD315"} <= codes
+    _, form = _checked(run_cli, tmp_path, "hebei-langfang-heating-2019")
+    rounded = [d["message"] for d in form["diagnostics"] if d["code"] == "PD316"]
+    assert any("填为 9，按规则为 8.62" in m for m in rounded)
+
+
+def test_one_pass_over_every_submitted_form(run_cli, tmp_path: Path):
+    """`perfdoc check 报送/*.docx`: every form listed with its figures and its error count, exit code 1."""
+    inbox = tmp_path / "报送"
+    for name, path in FIXTURES.items():
+        render(load(path), inbox / f"{name}.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    res = run_cli("--config", tmp_path / "perfdoc.toml", "check", *sorted(inbox.glob("*.docx")))
+    assert res.code == 1 and "Traceback" not in res.out + res.err
+    lines = [line for line in res.out.splitlines() if "#表1: " in line]
+    assert len(lines) == 15
+    assert all("执行率 " in line for line in lines)  # every form's execution rate, errors or not
+    assert any("总分 108.00" in line and "有 3 个错误" in line for line in lines)
+
+
+def test_a_funding_row_no_profile_reads_is_named_not_dropped(run_cli, tmp_path: Path):
+    fixture = load(FIXTURES["hubei-xinzhou-opera-2020"])
+    fixture["版式"]["资金行"][3] = ["其他资金", "中央专项转移支付"]  # a row label no funding row matches
+    fixture["项目资金"]["其他资金"] = {"年初预算数": "5", "全年预算数": "5", "全年执行数": "5"}
+    docx = render(fixture, tmp_path / "renamed.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()
+    [skipped] = [d for d in doc["files"][0]["diagnostics"] if d["code"] == "PD116"]
+    assert "「中央专项转移支付」" in skipped["message"] and skipped["line"] == 7
