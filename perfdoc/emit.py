@@ -16,7 +16,8 @@ def source_text(data: dict[str, Any], goal: str, outcome: str, comment: str = ""
     import yaml
 
     class Dumper(yaml.SafeDumper):
-        pass
+        def ignore_aliases(self, data: Any) -> bool:
+            return True  # a figure shared by two fields is written twice: sources have no anchors (PD109)
 
     Dumper.add_representer(Decimal, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", format(v, "f")))
     body = yaml.dump(

@@ -125,7 +125,7 @@ def open_docx_bytes(data: bytes, display: str) -> Any:
 # -- labels -------------------------------------------------------------------------------------------------
 
 _DECORATION = re.compile(r"[（(]\s*[\d.]+\s*分?\s*[）)]|[（(]\s*[A-Za-z/%％]+\s*[）)]")
-_PREFIX = re.compile(r"^(?:指标\s*\d+\s*[:：]|\d+\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])")
+_PREFIX = re.compile(r"^(?:指标\s*\d+\s*(?:[:：]|$)|\d+\s*[、.．]|[一二三四五六七八九十]+\s*[、.．])")
 
 
 def norm(text: str) -> str:
@@ -538,7 +538,10 @@ class _FormReader:
             return True
         if self.take_notes(row):
             return True
-        if self.state == "tail":
+        if self.state == "tail":  # 审核意见, 联系人… after the form: the form ends here, and this row is said
+            first = next((c for c in row.cells if c.label), None)
+            if first is not None and not any(c.label == "项目名称" for c in row.cells):
+                self.note("PD116", f"「{first.text.strip()}」一行不是自评表的字段，已略过", row, first.col)
             return False
         if self.state == "funds" and self.fund_cols:
             kind = fund_row_kind(row)
@@ -683,6 +686,22 @@ class _FormReader:
             self.declared[name] = Decimal(declared.group(1))
         return name if name in known else norm(written)
 
+    def weights_from_labels(self) -> None:
+        """A block whose label declares its 分值 (满意度指标(10分)) and holds one indicator without one: that
+        indicator's 分值 is the block's, said (PD115). Several indicators would be a guess, and are left."""
+        for category, declared in self.declared.items():
+            items = [item for items in self.indicators.get(category, {}).values() for item in items]
+            if len(items) == 1 and "分值" not in items[0]:
+                items[0]["分值"] = declared
+                row = self.last_row
+                if row is not None:
+                    self.note(
+                        "PD115",
+                        f"「{items[0]['三级指标']}」没有分值：按「{category}」标注的 {declared} 分计",
+                        row,
+                        None,
+                    )
+
     def take_notes(self, row: Row) -> bool:
         """The rows around the tables (项目编码, 评价结论, 填报人 …): each label cell with the cell after it."""
         taken = False
@@ -751,11 +770,19 @@ class _FormReader:
             data["绩效指标"] = self.indicators
         if self.declared:
             data["一级指标分值"] = self.declared
+            self.weights_from_labels()
         last = self.last_row
         if self.unit_cells and last is not None:
             shown = "、".join(self.unit_cells[:4]) + ("等" if len(self.unit_cells) > 4 else "")
             unit = self.money_unit or "表头的金额单位"
             self.note("PD115", f"金额中写了单位（{shown}）：按 {unit} 读取，请只填数字", last, None)
+        if self.ind_cols is None and self.funds and last is not None:
+            self.note(
+                "PD116",
+                "没有找到绩效指标的表头（三级指标、年度指标值、分值…）：指标未读取，请核对表格的栏目名",
+                last,
+                None,
+            )
         if not self.saw_total and (self.indicators or self.funds) and last is not None:
             self.form.incomplete = True
             self.note(

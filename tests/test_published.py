@@ -129,3 +129,33 @@ def test_a_funding_row_no_profile_reads_is_named_not_dropped(run_cli, tmp_path: 
     doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()
     [skipped] = [d for d in doc["files"][0]["diagnostics"] if d["code"] == "PD116"]
     assert "「中央专项转移支付」" in skipped["message"] and skipped["line"] == 7
+
+
+def test_rows_around_the_table_and_template_leftovers_are_never_indicators(run_cli, tmp_path: Path):
+    """新洲 with what other units' forms carry around the table: a 部门 line above it, 项目类别 with check
+    boxes, a blank 指标1: row left from the template, 其他需要说明事项 / 审核意见 / 联系人 below the total,
+    and a 满意度 block whose label declares the 分值 its only indicator lacks."""
+    fixture = load(FIXTURES["hubei-xinzhou-opera-2020"])
+    layout = fixture["版式"]
+    layout["表上文字"] = ["部门：新洲区文化和旅游局"]
+    layout["表前行"] = [["项目类别", "☑部门预算 □专项 □转移支付"]]
+    layout["表后行"] = [["其他需要说明事项", "无"], ["审核意见", "同意上报"], ["联系人", "张某", "电话", "027-0000"]]
+    leftover = {"一级指标": "产出指标", "二级指标": "数量指标", "三级指标": "指标1:"}
+    fixture["绩效指标"].insert(2, leftover)
+    fixture["一级指标分值"] = {"满意度指标": "20"}
+    del fixture["绩效指标"][-1]["分值"]
+    docx = render(fixture, tmp_path / "surroundings.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()
+    [form] = doc["files"]
+    assert [i["indicator"] for i in form["indicators"]] == [i["三级指标"] for i in fixture["绩效指标"] if i is not leftover]
+    assert form["indicators"][-1]["weight"] == "20.00"  # from 满意度指标（20分）
+    assert sorted(d["code"] for d in form["diagnostics"] if d["severity"] == "error") == ["PD306", "PD307", "PD402"]
+    said = [d["message"] for d in form["diagnostics"] if d["code"] in ("PD115", "PD116")]
+    assert any("按「满意度指标」标注的 20 分计" in m for m in said)
+    assert any("「审核意见」一行不是自评表的字段" in m for m in said)
+    imported = tmp_path / "imported"
+    assert run_cli("--config", tmp_path / "perfdoc.toml", "import", docx, "--out", imported).code == 0
+    text = next(imported.rglob("*.md")).read_text(encoding="utf-8")
+    assert "项目类别: ☑部门预算 □专项 □转移支付" in text and "其他需要说明事项: 无" in text
+    assert "指标1" not in text and "审核意见" not in text

@@ -82,6 +82,8 @@ def render(fixture: dict[str, Any], out: Path) -> Path:
     doc = Document()
     doc.add_paragraph(layout["表名"])
     doc.add_paragraph(f"（{_text(fixture.get('年度'))}年度）")
+    for text in layout.get("表上文字", []):  # 部门：… above the table
+        doc.add_paragraph(text)
     grid = _Grid(width)
     grid.add([("项目名称", 2), (_text(fixture.get("项目名称")), width - 2)])
     half = (width - 2) // 2
@@ -93,6 +95,8 @@ def render(fixture: dict[str, Any], out: Path) -> Path:
             (_text(fixture.get("实施单位")), 1),
         ]
     )
+    for label, text in layout.get("表前行", []):  # 项目类别 with its check boxes, 项目编码 …
+        grid.add([(label, 2), (text, width - 2)])
     if layout.get("总分在表头"):  # 项目总得分 above the tables (宁夏 forms)
         grid.add([("项目总得分", 2), (_text(fixture.get("总分")), width - 2)])
     funds = fixture.get("项目资金") or {}
@@ -149,6 +153,8 @@ def render(fixture: dict[str, Any], out: Path) -> Path:
             else:
                 cells.append(("", 1))
         grid.add(cells)
+    for cells in layout.get("表后行", []):  # 其他需要说明事项, 审核意见, 联系人 / 电话 …
+        grid.add([(text, 2 if i == 0 else 1) for i, text in enumerate(cells)])
     if fixture.get("表末原因"):
         grid.add([("偏差原因分析及改进措施", 3), (_text(fixture["表末原因"]), width - 3)])
     grid.write(doc)
