@@ -440,7 +440,9 @@ class ImportedForm:
             body = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
             sections.append(Section(SECTION_HEADINGS[kind], body, line=0, index=index))
         self.origins.fallback = self.first
-        return RawDocument(self.source, _as_raw(self.data), sections, self.origins, incomplete=self.incomplete)
+        return RawDocument(
+            self.source, _as_raw(self.data), sections, self.origins, incomplete=self.incomplete, printed=True
+        )
 
 
 class _FormReader:

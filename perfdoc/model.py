@@ -89,6 +89,7 @@ class Assessment(Located):
     notes: dict[str, str] = field(default_factory=dict)  # rows around the tables: 评价结论, 填报人… (NOTE_ROWS)
     block_weights: dict[str, Decimal] = field(default_factory=dict)  # 分值 a block's label declares: 产出指标(40分)
     partial: bool = False  # read from a form that ends before its 总分: no total or 分值 sum is concluded
+    printed: bool = False  # read from a printed form: fields the form has no column for (达成情况) cannot be asked
     grade: str | None = None  # 等级 as typed, checked
     goal: Section | None = None  # 预算目标 / 预期目标
     outcome: Section | None = None  # 实际完成情况

@@ -216,7 +216,7 @@ class _Parser:
         top = self.fields(self.raw.data, (), "", TOP_KEYS, "前置数据")
         notes = tuple(name for name, (spec, *_rest) in top.items() if spec.kind == "note")
         self.assign(a, top, "", skip=("funds", "indicators", "block_weights", *notes))
-        a.partial = self.raw.incomplete
+        a.partial, a.printed = self.raw.incomplete, self.raw.printed
         if "block_weights" in top:
             a.block_weights = self.block_weights(*top["block_weights"][:3])
         for name in notes:

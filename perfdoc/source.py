@@ -94,6 +94,7 @@ class RawDocument:
     sections: list[Section] = field(default_factory=list)
     source_map: SourceMap = field(default_factory=SourceMap)
     incomplete: bool = False  # the reader saw the form end before its 总分 (a cut-off page): no total is concluded
+    printed: bool = False  # read from a printed form (.docx): only what the form has columns for can be there
 
 
 def format_raw_path(raw_path: RawPath) -> str:

@@ -159,3 +159,21 @@ def test_rows_around_the_table_and_template_leftovers_are_never_indicators(run_c
     text = next(imported.rglob("*.md")).read_text(encoding="utf-8")
     assert "项目类别: ☑部门预算 □专项 □转移支付" in text and "其他需要说明事项: 无" in text
     assert "指标1" not in text and "审核意见" not in text
+
+
+def test_the_seed_forms_built_as_word_check_as_clean_as_their_sources(run_cli, tmp_path: Path):
+    """A reviewer receiving the seed's three .docx sees what `check content` says: the known funding warning
+    (PD301, 年初预算数 7,500,000 against 7,300,000) and the notes on targets far exceeded (PD408); no error,
+    and no request for a 达成情况 the printed form has no column for."""
+    from .conftest import ROOT
+
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    cfg = tmp_path / "perfdoc.toml"
+    out = tmp_path / "build"
+    assert run_cli("--config", cfg, "build", ROOT / "content", "--out", out, "--format", "docx").code == 0
+    forms = sorted(p for p in (out / "2020").glob("*.docx") if p.name != "summary.docx")
+    doc = run_cli("--config", cfg, "check", *forms, "--format", "json").json()
+    assert doc["errors"] == 0
+    codes = sorted(d["code"] for f in doc["files"] for d in f["diagnostics"])
+    assert codes == ["PD301", "PD408", "PD408", "PD408"]
+    assert sorted(f["total_score"] for f in doc["files"]) == ["100.00", "92.00", "95.99"]

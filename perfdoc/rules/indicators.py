@@ -194,7 +194,10 @@ def target_not_exceeded_far(ctx: RuleContext) -> Iterator[Diagnostic]:
 def qualitative_band_stated(ctx: RuleContext) -> Iterator[Diagnostic]:
     """定性指标的实际与目标不同时，须注明达成情况（达成 / 部分达成 / 未达成）以核对档次。
 
-    A qualitative actual that differs from its target needs a stated 达成情况 to judge its band."""
+    A qualitative actual that differs from its target needs a stated 达成情况 to judge its band. A printed
+    form (.docx) has no 达成情况 column: there the score the unit gave stands, and is not questioned."""
+    if ctx.assessment.printed:
+        return
     for r in ctx.result.indicators:
         ind = r.indicator
         if r.kind == QUALITATIVE and r.band is None and None not in (ind.actual, ind.score, ind.target):
