@@ -148,7 +148,9 @@ def test_rows_around_the_table_and_template_leftovers_are_never_indicators(run_c
     (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
     doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()
     [form] = doc["files"]
-    assert [i["indicator"] for i in form["indicators"]] == [i["三级指标"] for i in fixture["绩效指标"] if i is not leftover]
+    assert [i["indicator"] for i in form["indicators"]] == [
+        i["三级指标"] for i in fixture["绩效指标"] if i is not leftover
+    ]
     assert form["indicators"][-1]["weight"] == "20.00"  # from 满意度指标（20分）
     assert sorted(d["code"] for d in form["diagnostics"] if d["severity"] == "error") == ["PD306", "PD307", "PD402"]
     said = [d["message"] for d in form["diagnostics"] if d["code"] in ("PD115", "PD116")]
@@ -177,3 +179,54 @@ def test_the_seed_forms_built_as_word_check_as_clean_as_their_sources(run_cli, t
     codes = sorted(d["code"] for f in doc["files"] for d in f["diagnostics"])
     assert codes == ["PD301", "PD408", "PD408", "PD408"]
     assert sorted(f["total_score"] for f in doc["files"]) == ["100.00", "92.00", "95.99"]
+
+
+# Column and row labels as other units print them; each must read the same figures and the same errors.
+LABEL_VARIANTS = [
+    ("资金栏标签", None, "项目资金\n（万元）"),
+    ("资金栏", 0, "年初预算数(万元)"),
+    ("资金栏", 1, "全年预算数（A）"),
+    ("资金栏", 2, "全年执行数（B）"),
+    ("资金栏", 3, "分值（分）"),
+    ("资金栏", 4, "执行率（B/A）"),
+    ("资金行", 1, "其中：财政拨款"),
+    ("资金行", 2, "上年结余结转资金"),
+    ("资金行", 3, "其他资金（自筹）"),
+    ("指标栏", 0, "一级\n指标"),
+    ("指标栏", 2, "三级指标名称"),
+    ("指标栏", 3, "年度指标值（A）"),
+    ("指标栏", 4, "全年实际值（B）"),
+    ("指标栏", 5, "分值（分）"),
+    ("指标栏", 6, "得分（分）"),
+    ("指标栏", 7, "偏差原因分析及改进措施（未完成原因）"),
+    ("目标栏", 0, "年度目标"),
+    ("目标栏", 1, "全年实际完成情况"),
+]
+
+
+@pytest.mark.parametrize(("part", "index", "label"), LABEL_VARIANTS, ids=lambda v: str(v).replace("\n", ""))
+def test_label_variants_read_the_same_figures(run_cli, tmp_path: Path, part: str, index: int | None, label: str):
+    fixture = load(FIXTURES["hubei-xinzhou-opera-2020"])
+    layout = fixture["版式"]
+    if index is None:
+        layout[part] = label
+    elif part == "目标栏":
+        layout[part][index] = label
+    else:
+        layout[part][index][1] = label
+    docx = render(fixture, tmp_path / "variant.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
+    assert (form["execution_rate"], form["total_score"]) == ("100.00", "108.00")
+    assert sorted(d["code"] for d in form["diagnostics"]) == ["PD306", "PD307", "PD402"]
+
+
+@pytest.mark.parametrize("grouping", ["留空", "每行重复"])
+def test_group_cells_blank_or_repeated_instead_of_merged(run_cli, tmp_path: Path, grouping: str):
+    fixture = load(FIXTURES["yunnan-gucheng-satellite-2020"])
+    fixture["版式"]["分组"] = grouping
+    docx = render(fixture, tmp_path / "grouping.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
+    assert [i["category"] for i in form["indicators"]] == ["产出指标"] * 3 + ["效益指标", "满意度指标"]
+    assert sorted(d["code"] for d in form["diagnostics"] if d["severity"] == "error") == ["PD402"] * 4

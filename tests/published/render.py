@@ -125,8 +125,8 @@ def render(fixture: dict[str, Any], out: Path) -> Path:
                 value = f"{value}（{declared[value]}分）"  # the block's weight printed in its label
             if key in ("一级指标", "二级指标"):
                 group = value if key == "一级指标" else f"{ind.get('一级指标')}/{value}"
-                if previous.get(i) == group:
-                    cells.append(("", 1))
+                if previous.get(i) == group and layout.get("分组") != "每行重复":
+                    cells.append(("", 1))  # blank under its first row: merged, or left blank (分组: 留空)
                     continue
                 previous[i] = group
                 runs.setdefault(i, []).append(r)
@@ -134,7 +134,7 @@ def render(fixture: dict[str, Any], out: Path) -> Path:
         grid.add([("", 1), *cells])
     last = len(grid.rows) - 1
     grid.merge_down(0, header, last)
-    for column, starts in runs.items():
+    for column, starts in runs.items() if layout.get("分组", "合并") == "合并" else ():
         for k, start in enumerate(starts):
             end = starts[k + 1] - 1 if k + 1 < len(starts) else last
             grid.merge_down(column, start, end)
