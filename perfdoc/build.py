@@ -343,6 +343,8 @@ def render_staged(job: Job, rep: FileReport, name: str, draft_errors: int) -> St
                 continue
             target = job.out / f"{name}{fmt.suffix}"
             data = fmt.render(FormOutput(rep, config, target, job.out, chosen, draft_errors))
+            if data is None:  # a document this form's stage or body does not have (a report without sections)
+                continue
             staged.files[fmt.name] = (_str(stage(target, data)), str(target))
     except BaseException:
         discard_all([staged])

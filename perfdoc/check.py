@@ -99,7 +99,9 @@ def check_raw(raw: RawDocument, config: Config, name: str | None = None) -> File
     report = FileReport(path=name or raw.path, raw=raw)
     config, found = form_config(raw, config)
     report.config = config
-    assessment, shape = parse_assessment(raw, tuple(config.grade_bands), config.aliases, config.funding_rows)
+    assessment, shape = parse_assessment(
+        raw, tuple(config.grade_bands), config.aliases, config.funding_rows, config.report_outline
+    )
     found += shape
     report.assessment = assessment
     # Never give up: whatever part of the form could not be read, every figure that can still be computed is

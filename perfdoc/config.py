@@ -23,6 +23,7 @@ from .vocabulary import (
     HIERARCHY,
     LABELS,
     NOTE_ROWS,
+    REPORT_OUTLINE,
     SECTION_TITLES,
 )
 
@@ -71,6 +72,7 @@ class Config:
     execution_reason_below: Decimal = Decimal(0)  # 执行率 (%) below which 原因 must be written (四川: 90; 0: off)
     execution_reason_length: int = 0  # the most characters 原因 may have (四川: 100; 0: no limit)
     exceed_deduction: Decimal = Decimal(0)  # points lost by an indicator exceeding exceed_ratio × target (0: off)
+    report_outline: tuple[str, ...] = REPORT_OUTLINE  # the 绩效自评报告's sections: ## 一、基本情况 …
     execution_caps: tuple[tuple[Decimal, Decimal], ...] = ()  # [rate below %, highest total] pairs (PD310)
     notes_required: tuple[str, ...] = ()  # rows that may not say 无 when points were lost (PD311)
     head_rows: tuple[str, ...] = ()  # rows printed under 项目名称 (项目编码, 项目类别): vocabulary.NOTE_ROWS

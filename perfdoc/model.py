@@ -93,6 +93,7 @@ class Assessment(Located):
     grade: str | None = None  # 等级 as typed, checked
     goal: Section | None = None  # 预算目标 / 预期目标
     outcome: Section | None = None  # 实际完成情况
+    report_sections: list[Section] = field(default_factory=list)  # ## 一、基本情况 …: the 绩效自评报告's prose
     extra_sections: list[Section] = field(default_factory=list)
 
     @property

@@ -31,6 +31,7 @@ from .vocabulary import (
     INDICATOR_FIELDS,
     INDICATOR_KEYS,
     PLAN,
+    REPORT_OUTLINE,
     REQUIRED_TOP,
     ROW_KEYS,
     SECTION_HEADINGS,
@@ -61,6 +62,15 @@ def canonical_label(written: str, known: Iterable[str], aliases: dict[str, str] 
     return written
 
 
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．])\s*")
+
+
+def outline_title(title: str, outline: tuple[str, ...]) -> str | None:
+    """The outline's title a heading stands for: 一、基本情况, 基本情况 and 1. 基本情况 are one section."""
+    bare = _NUMBERING.sub("", title).replace(" ", "")
+    return next((t for t in outline if _NUMBERING.sub("", t).replace(" ", "") == bare), None)
+
+
 def did_you_mean(word: str, candidates: list[str]) -> str:
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.4)
     return f"，是否应为「{close[0]}」？" if close else ""
@@ -73,8 +83,10 @@ class _Parser:
         grade_names: tuple[str, ...] = GRADE_NAMES,
         aliases: dict[str, str] | None = None,
         rows: tuple[str, ...] = DEFAULT_FUNDING_ROWS,
+        outline: tuple[str, ...] = REPORT_OUTLINE,
     ):
         self.raw = raw
+        self.outline = outline  # the report's section titles (profile report_outline)
         self.diagnostics: list[Diagnostic] = []
         self.grade_names = grade_names  # the configured grade_bands decide what 等级 may say
         self.aliases = aliases or {}  # the profile's own group names
@@ -423,6 +435,9 @@ class _Parser:
             if kind and getattr(a, kind) is None:
                 setattr(a, kind, section)
                 continue
+            if not kind and outline_title(section.title, self.outline):
+                a.report_sections.append(section)  # the 绩效自评报告's prose, in the profile's outline
+                continue
             a.extra_sections.append(section)
             if not section.title:
                 msg = (
@@ -435,8 +450,8 @@ class _Parser:
                 known = [*SECTION_TITLES["goal"], *SECTION_TITLES["outcome"]]
                 msg = (
                     f"未识别的章节「{section.title}」{did_you_mean(section.title, known)}"
-                    f"（正文只需「## {SECTION_HEADINGS['goal']}」与「## {SECTION_HEADINGS['outcome']}」两节），"
-                    "该节不会出现在表中"
+                    f"（表只用「## {SECTION_HEADINGS['goal']}」与「## {SECTION_HEADINGS['outcome']}」两节；"
+                    f"自评报告的章节为 {'、'.join(self.outline)}），该节不会出现在表中"
                 )
             self.diagnostics.append(
                 Diagnostic.make("PD209", msg, "body", locus=Locus(section.raw_path)).with_path(self.raw.path)
@@ -492,9 +507,10 @@ def parse_assessment(
     grade_names: tuple[str, ...] = GRADE_NAMES,
     aliases: dict[str, str] | None = None,
     rows: tuple[str, ...] = DEFAULT_FUNDING_ROWS,
+    outline: tuple[str, ...] = REPORT_OUTLINE,
 ) -> tuple[Assessment, list[Diagnostic]]:
     """The raw tree as an assessment, exactly as written, with every finding about its shape (PD2xx)."""
-    parser = _Parser(raw, grade_names, aliases, rows)
+    parser = _Parser(raw, grade_names, aliases, rows, outline)
     assessment = parser.parse()
     return assessment, parser.diagnostics
 

@@ -197,6 +197,32 @@ FUNDING_ROWS = {
 }
 # What forms write where a reason or a problem should be stated, and that states none.
 NOTHING_SAID = {"", "无", "暂无", "没有", "无问题", "/", "／", "—", "——", "-", "0"}
+# -- the 绩效自评报告: its outline and the figures its prose may name -----------------------------------------
+# The Ministry of Finance's reference outline; a profile may set its own (report_outline).
+REPORT_OUTLINE = (
+    "一、基本情况",
+    "二、评价工作开展情况",
+    "三、综合评价情况及评价结论",
+    "四、绩效评价指标分析",
+    "五、主要经验做法、存在问题及原因",
+    "六、有关建议",
+    "七、其他需要说明的问题",
+)
+# {{ 名称 }} in a report section: filled from the form, so that the report can never contradict it.
+REPORT_PLACEHOLDERS = {
+    "年度": "评价年度",
+    "项目名称": "项目名称",
+    "主管部门": "主管部门",
+    "实施单位": "实施单位",
+    "全年预算数": "年度资金总额的全年预算数（带金额单位）",
+    "全年执行数": "年度资金总额的全年执行数（带金额单位）",
+    "执行率": "预算执行率（如 99.94%）",
+    "执行得分": "预算执行得分",
+    "分值合计": "分值合计",
+    "总分": "总分",
+    "等级": "等级",
+    "扣分表": "扣分情况表（单独一行）：每个扣分的指标及其分值、得分、扣分与原因",
+}
 DEFAULT_PROFILE = "shanghai"  # the seed's form: perfdoc/profiles/shanghai.toml
 DEFAULT_FUNDING_ROWS = ("total", "appropriation", "carryover", "other")  # the MOF form's; a profile may differ
 FUNDING_ROW_KEYS = {s.name: s.label for s in FUNDS_FIELDS if s.kind == "row"}  # as a source writes them

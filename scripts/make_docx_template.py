@@ -406,6 +406,38 @@ def summary_template() -> None:
     finish(doc, "项目支出绩效自评汇总表", SUMMARY_OUT)
 
 
+def report_template() -> None:
+    """templates/report.docx: the 绩效自评报告, A4 portrait; its sections come from the source's body
+    (## 一、基本情况 …), each a heading and its paragraphs (the figures already filled in by perfdoc)."""
+    doc = Document()
+    doc_defaults(doc)
+    make_styles(doc)
+    page_setup(doc)
+    text = doc.styles["表内正文"]  # the prose of a report is body text, not a table cell's
+    set_fonts(text, BODY_FONT, 14)
+    text.paragraph_format.first_line_indent = Pt(28)
+    text.paragraph_format.line_spacing = Pt(28)
+    item = doc.styles["表内列表"]
+    set_fonts(item, BODY_FONT, 14)
+    item.paragraph_format.line_spacing = Pt(28)
+    heading = doc.styles.add_style("报告章节", 1)
+    heading.base_style = doc.styles["Normal"]
+    set_fonts(heading, "黑体", 14)
+    heading.paragraph_format.space_before = Pt(12)
+    heading.paragraph_format.space_after = Pt(6)
+    heading.paragraph_format.keep_with_next = True
+    title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    title.style = "表名"
+    title.add_run("{{ project }}")
+    doc.add_paragraph("{{ year }} 年度项目支出绩效自评报告", style="表名")
+    doc.add_paragraph("{{ unit }}", style="年度")
+    doc.add_paragraph("{%p for section in sections %}")
+    doc.add_paragraph("{{ section.title }}", style="报告章节")
+    doc.add_paragraph("{{p section.body }}", style="表内正文")
+    doc.add_paragraph("{%p endfor %}")
+    finish(doc, "项目支出绩效自评报告", OUT.with_name("report.docx"))
+
+
 def finish(doc, title: str, out: Path) -> None:
     core = doc.core_properties
     core.author = core.last_modified_by = "perfdoc"
@@ -456,6 +488,7 @@ def main() -> None:
 
     form_template(OUT)
     summary_template()
+    report_template()
     for profile in sorted(PROFILES.glob("*.toml")):
         data = tomllib.loads(profile.read_text(encoding="utf-8"))
         split, rows = bool(data.get("split_target")), tuple(data.get("funding_rows", DEFAULT_ROWS))

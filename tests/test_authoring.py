@@ -102,6 +102,7 @@ def test_init_creates_a_project_and_copies_templates(run_cli, tmp_path):
         "index.html.j2",
         "perfdoc.css",
         "perfdoc.js",
+        "report.docx",
         "summary.docx",
     ]
     shutil.copytree(CONTENT / "2020", root / "content" / "2020")

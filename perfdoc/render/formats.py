@@ -60,7 +60,7 @@ class OutputFormat(NamedTuple):  # NamedTuples here: the registry is read by eve
     suffix: str  # ".docx"
     title: str  # Chinese, for help and messages: "Word 自评表"
     order: int  # build order: forms first, then conversions, then collections (the index last: it links all)
-    render: Callable[[FormOutput], bytes] | None = None
+    render: Callable[[FormOutput], bytes | None] | None = None  # None from it: no such document for this form
     convert: Callable[[list[Path]], list[Path]] | None = None  # files of `needs` → files of this format, beside
     collect: Callable[[CollectionOutput], list[Path]] | None = None  # returns the files it wrote
     needs: tuple[str, ...] = ()

@@ -29,6 +29,7 @@ class IndexEntry:
     page: str | None = None  # href of the form page, relative to the index
     docx: str | None = None
     pdf: str | None = None
+    report: str | None = None  # the 绩效自评报告, when the source has one
 
 
 class HtmlRenderer:
@@ -157,6 +158,7 @@ def index_row(entry: IndexEntry, config: Config) -> dict[str, Any]:
         "diagnostics": d.diagnostics,
         "page": entry.page,
         "docx": entry.docx,
+        "report": entry.report,
         "pdf": entry.pdf,
         "source": d.path,
     }
@@ -219,7 +221,7 @@ def index_entries(digests: list[Digest], out: Path) -> list[IndexEntry]:
     for d in digests:
         entry = IndexEntry(d)
         if d.name is not None and (d.ok or d.kept or d.draft):
-            for name, attr in (("html", "page"), ("docx", "docx"), ("pdf", "pdf")):
+            for name, attr in (("html", "page"), ("docx", "docx"), ("pdf", "pdf"), ("report", "report")):
                 target = out / f"{d.name}{per_form()[name].suffix}"
                 if target.is_file():
                     setattr(entry, attr, href(target, out))
