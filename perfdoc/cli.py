@@ -374,7 +374,9 @@ def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0：任选空闲端口）")
-@click.option("--format", "formats", default="docx,html,report", show_default=True, callback=_formats, help="生成的格式")
+@click.option(
+    "--format", "formats", default="docx,html,report", show_default=True, callback=_formats, help="生成的格式"
+)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
 @click.pass_context
 def serve(
