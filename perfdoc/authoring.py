@@ -16,6 +16,8 @@ from .diagnostics import PerfdocError
 from .emit import source_text
 from .load import CONTROL
 from .model import Assessment
+from .numbers import round2
+from .scoring import QUANTITATIVE, Result
 from .vocabulary import FUNDING_ROW_KEYS, HIERARCHY
 from .write import safe_filename, write_atomic
 
@@ -192,9 +194,25 @@ def init_project(folder: Path, templates: bool, profile: str = "shanghai") -> li
     return created
 
 
-def rollover(a: Assessment, year: int, target: Path) -> Path:
+def targets_to_review(result: Result, exceed_ratio: Decimal) -> list[str]:
+    """This year's targets that next year's plan should not copy unthinkingly: far exceeded (set too low:
+    raise them) and missed (justify keeping them, or change them)."""
+    out = []
+    for r in result.indicators:
+        ind = r.indicator
+        if r.kind == QUANTITATIVE and not r.reverse and r.ratio is not None and r.ratio >= exceed_ratio:
+            out.append(
+                f"「{ind.name}」上年实际 {ind.actual}，是指标值 {ind.target} 的 {round2(r.ratio)} 倍：建议提高指标值"
+            )
+        elif r.achieved is False:
+            out.append(f"「{ind.name}」上年未完成（指标值 {ind.target}，实际 {ind.actual}）：请说明理由或调整指标值")
+    return out
+
+
+def rollover(a: Assessment, year: int, target: Path, review: list[str] | None = None) -> Path:
     """Next year's plan from this year's assessment: same project, units, indicators, targets and weights;
-    no actuals, scores, reasons, bands or amounts. A new file: this year's stays as it is."""
+    no actuals, scores, reasons, bands or amounts. A new file: this year's stays as it is. The targets to
+    review (targets_to_review) are written as comments at its top."""
     data: dict[str, Any] = {"年度": year, "项目名称": a.project, "主管部门": a.department, "实施单位": a.unit}
     if a.profile:
         data["表式"] = a.profile
@@ -216,6 +234,8 @@ def rollover(a: Assessment, year: int, target: Path) -> Path:
     data["绩效指标"] = groups
     goal = a.goal.text if a.goal else ""
     note = f"{year} 年度绩效目标，由 perfdoc rollover 自 {Path(a.path).as_posix()} 生成：请核对指标值与分值，填写预算数"
+    if review:
+        note += "\n需要复核的指标值：\n" + "\n".join(f"- {line}" for line in review)
     _create(target, source_text(data, goal, "", note))
     return target
 

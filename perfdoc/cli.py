@@ -141,7 +141,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 @click.option(
     "--format",
     "formats",
-    default="docx,html,report",
+    default="docx,html,report,plan,monitor",
     show_default=True,
     callback=_formats,
     help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）",
@@ -350,7 +350,7 @@ def profiles(ctx: click.Context) -> None:
 def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | None) -> None:
     """由本年度的自评表生成下一年度的绩效目标（新文件）：保留项目、单位、指标、指标值与分值，清空实际值、得分、原因与金额。"""
     from .authoring import rollover as make_rollover
-    from .authoring import rollover_target
+    from .authoring import rollover_target, targets_to_review
     from .check import check_file, display_path
 
     cfg = _config(ctx)
@@ -367,15 +367,23 @@ def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | 
     if not 1990 <= new_year <= 2100:
         raise PerfdocError(f"新年度 {new_year} 不在 1990 至 2100 之间")
     path = target or rollover_target(source, new_year, a.year)
-    make_rollover(a, new_year, path)
+    review = targets_to_review(report.result, report.config.exceed_ratio) if report.result and report.config else []
+    make_rollover(a, new_year, path, review)
     click.echo(f"已生成 {display_path(path)}（{new_year} 年度绩效目标）：请核对指标值与分值，填写预算数")
+    for line in review:
+        click.echo(f"  {line}")
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0：任选空闲端口）")
 @click.option(
-    "--format", "formats", default="docx,html,report", show_default=True, callback=_formats, help="生成的格式"
+    "--format",
+    "formats",
+    default="docx,html,report,plan,monitor",
+    show_default=True,
+    callback=_formats,
+    help="生成的格式",
 )
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
 @click.pass_context

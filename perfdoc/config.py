@@ -73,6 +73,13 @@ class Config:
     execution_reason_length: int = 0  # the most characters 原因 may have (四川: 100; 0: no limit)
     exceed_deduction: Decimal = Decimal(0)  # points lost by an indicator exceeding exceed_ratio × target (0: off)
     report_outline: tuple[str, ...] = REPORT_OUTLINE  # the 绩效自评报告's sections: ## 一、基本情况 …
+    # [month, percent] pairs: by the end of that month at least that share of the budget is spent (PD604)
+    monitor_thresholds: tuple[tuple[Decimal, Decimal], ...] = (
+        (Decimal(4), Decimal(25)),
+        (Decimal(6), Decimal(40)),
+        (Decimal(8), Decimal(60)),
+        (Decimal(10), Decimal(80)),
+    )
     execution_caps: tuple[tuple[Decimal, Decimal], ...] = ()  # [rate below %, highest total] pairs (PD310)
     notes_required: tuple[str, ...] = ()  # rows that may not say 无 when points were lost (PD311)
     head_rows: tuple[str, ...] = ()  # rows printed under 项目名称 (项目编码, 项目类别): vocabulary.NOTE_ROWS
@@ -309,6 +316,11 @@ def _check_ranges(path: Path | None, cfg: Config) -> None:
         )
     if not (cfg.exceed_deduction.is_finite() and 0 <= cfg.exceed_deduction <= 100):
         raise ConfigError(f"{path}: exceed_deduction 应为 0 至 100 之间的分数，而不是 {cfg.exceed_deduction}")
+    for month, share in cfg.monitor_thresholds:
+        if not (1 <= month <= 12 and 0 <= share <= 100):
+            raise ConfigError(
+                f"{path}: monitor_thresholds 中的 [{month}, {share}] 应为 [月份（1–12）, 应达到的执行进度（%）]"
+            )
     for below, cap in cfg.execution_caps:
         if not (0 < below <= 100 and 0 <= cap <= 100):
             raise ConfigError(
@@ -369,7 +381,7 @@ def _rule_settings(path: Path | None, value: object) -> RuleSettings:
 
 def _coerce(path: Path | None, key: str, value: object, default: object) -> object:
     try:
-        if key == "execution_caps":
+        if key in ("execution_caps", "monitor_thresholds"):
             pairs = []
             for pair in value if isinstance(value, list) else [None]:
                 if not isinstance(pair, list) or len(pair) != 2:

@@ -24,6 +24,6 @@ def source_text(data: dict[str, Any], goal: str, outcome: str, comment: str = ""
         data, Dumper=Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False, width=1_000_000, indent=2
     )
     body = re.sub(r"'(-?\d+(?:\.\d+)?)'", r"\1", body)  # perfdoc reads every scalar as text: no quotes needed
-    head = f"# {comment}\n" if comment else ""
+    head = "".join(f"# {line}\n" for line in comment.split("\n")) if comment else ""
     text = f"---\n{head}{body}---\n\n## {goal_label}\n\n{goal}\n\n## 实际完成情况\n\n{outcome}\n"
     return re.sub(r"\n{3,}", "\n\n", text)

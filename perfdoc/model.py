@@ -8,6 +8,7 @@ spelling the author used for each field (``keys``), so a diagnostic can name its
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from .source import RawPath, Section
@@ -69,6 +70,21 @@ class Indicator(Located):
     deviation_reason: str | None = None  # 偏差原因分析及改进措施
     achievement: str | None = None  # 达成情况 of a qualitative indicator: 达成 / 部分达成 / 未达成
     direction: str | None = None  # 指标方向: 正向 / 反向, when the comparator does not say it
+    explanation: str | None = None  # 指标解释 (绩效目标申报表)
+    standard: str | None = None  # 评（扣）分标准 (绩效目标申报表)
+    to_date: str | None = None  # 监控值: the value at the monitoring date
+    expected: str | None = None  # 全年预计: the expected full-year value
+    cause: str | None = None  # 偏差原因类别: 经费保障 / 制度保障 / 人员保障 / 硬件条件保障 / 其他
+    likelihood: str | None = None  # 完成可能性: 确定能 / 有可能 / 完全不可能
+    remedy: str | None = None  # 纠偏措施
+
+
+@dataclass
+class Monitoring(Located):
+    """The 监控 block of a mid-year file: the date it is as of, and the amount executed by then."""
+
+    as_of: date | None = None  # 截至
+    executed: Decimal | None = None  # 执行数, of the 年度资金总额
 
 
 @dataclass
@@ -93,6 +109,7 @@ class Assessment(Located):
     grade: str | None = None  # 等级 as typed, checked
     goal: Section | None = None  # 预算目标 / 预期目标
     outcome: Section | None = None  # 实际完成情况
+    monitoring: Monitoring | None = None  # 监控: the mid-year figures, when the file has reached that stage
     report_sections: list[Section] = field(default_factory=list)  # ## 一、基本情况 …: the 绩效自评报告's prose
     extra_sections: list[Section] = field(default_factory=list)
 

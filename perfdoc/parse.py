@@ -12,10 +12,11 @@ import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 
 from .diagnostics import Diagnostic
-from .model import Assessment, Funds, Indicator, Located, funding_rows
+from .model import Assessment, Funds, Indicator, Located, Monitoring, funding_rows
 from .numbers import MAX_DIGITS, clip, parse_decimal
 from .quantity import compose_target
 from .source import Locus, RawDocument, RawPath
@@ -30,6 +31,8 @@ from .vocabulary import (
     HIERARCHY,
     INDICATOR_FIELDS,
     INDICATOR_KEYS,
+    MONITOR,
+    MONITOR_KEYS,
     PLAN,
     REPORT_OUTLINE,
     REQUIRED_TOP,
@@ -152,6 +155,17 @@ class _Parser:
                 )
                 return None
             return text or None
+        if spec.kind == "date":
+            m = _DATE.fullmatch(text.translate(_FULLWIDTH_DIGITS))
+            try:
+                if m is None:
+                    raise ValueError(text)
+                return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+            except ValueError:
+                self.report(
+                    "PD206", f"「{spec.label}」应为日期（如 2020-07-31），而不是「{clip(value)}」", field_path, raw_path
+                )
+                return None
         if spec.kind == "year":
             # Full-width digits (２０２１) are typed on Chinese keyboards; superscripts and other scripts are not years.
             digits = text.translate(_FULLWIDTH_DIGITS)
@@ -227,7 +241,9 @@ class _Parser:
             return a
         top = self.fields(self.raw.data, (), "", TOP_KEYS, "前置数据")
         notes = tuple(name for name, (spec, *_rest) in top.items() if spec.kind == "note")
-        self.assign(a, top, "", skip=("funds", "indicators", "block_weights", *notes))
+        self.assign(a, top, "", skip=("funds", "indicators", "block_weights", "monitoring", *notes))
+        if "monitoring" in top:
+            a.monitoring = self.monitoring(*top["monitoring"][1:3])
         a.partial, a.printed = self.raw.incomplete, self.raw.printed
         if "block_weights" in top:
             a.block_weights = self.block_weights(*top["block_weights"][:3])
@@ -261,6 +277,14 @@ class _Parser:
         a.stage = declared if a.stage_declared else infer_stage(a)  # type: ignore[assignment]
         self.sections(a)
         return a
+
+    def monitoring(self, data: object, raw_path: RawPath) -> Monitoring:
+        """监控: {截至: 2020-07-31, 执行数: 4100000}."""
+        block = Monitoring(raw_path=raw_path, field_path="monitoring")
+        if data is None:
+            return block
+        self.assign(block, self.fields(data, raw_path, "monitoring", MONITOR_KEYS, "「监控」"), "monitoring")
+        return block
 
     def block_weights(self, spec: FieldSpec, data: object, raw_path: RawPath) -> dict[str, Decimal]:
         """一级指标分值: {产出指标: 40, …}, each a known 一级指标 with a 分值."""
@@ -466,15 +490,19 @@ def name_given(matched: dict[str, tuple[FieldSpec, object, RawPath, str]], name:
     return name in matched and matched[name][1] is not None
 
 
+_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月底|月末|月)?")
+
+
 def infer_stage(a: Assessment) -> str:
-    """A file with any actual value, executed amount, score or outcome text is an assessment."""
+    """A file with any actual value, executed amount, score or outcome text is an assessment; one with a 监控
+    block and none of those is at mid-year; the rest are plans."""
     if any(i.actual is not None or i.score is not None for i in a.indicators):
         return ASSESSMENT
     if any(row.executed is not None for row in a.funds.rows.values()):
         return ASSESSMENT
     if a.total_score is not None or a.funds.execution_rate is not None or a.funds.score is not None:
         return ASSESSMENT
-    return PLAN
+    return MONITOR if a.monitoring is not None else PLAN
 
 
 def _join(prefix: str, name: str) -> str:

@@ -81,6 +81,7 @@ class Result:
     execution_ratio: Decimal | None = None  # exact 全年执行数 / 全年预算数
     execution_rate: Decimal | None = None  # percent, 2 places: 99.94
     execution_score: Decimal | None = None  # 2 places: 9.99
+    spent_to_date: Decimal | None = None  # 绩效监控: 执行数 at the 截至 date ÷ 全年预算数, percent, 2 places
     indicators: list[IndicatorResult] = field(default_factory=list)
     total_score: Decimal | None = None
     grade: str | None = None
@@ -216,6 +217,9 @@ def score(a: Assessment, config: Config) -> Result:
     totals, derived = funding_totals(a)
     result = Result(assessment=a, execution_weight=weight, totals=totals, derived=derived)
     result.indicators = [score_indicator(ind, a.stage, config) for ind in a.indicators]
+    budget = totals["budget"]
+    if a.monitoring is not None and a.monitoring.executed is not None and budget:
+        result.spent_to_date = round2(a.monitoring.executed / budget * HUNDRED)
     if a.stage != ASSESSMENT:
         return result
     result.execution_ratio, result.execution_rate, result.execution_score = execution(

@@ -17,8 +17,9 @@ from typing import NamedTuple
 # -- values the model holds ---------------------------------------------------------------------------------
 
 PLAN = "plan"  # 绩效目标: budget time, targets and weights only
+MONITOR = "monitor"  # 绩效监控: mid-year, amounts and values to date (a 监控 block), no actuals or scores
 ASSESSMENT = "assessment"  # 绩效自评: after the year, with actuals and scores
-STAGE_LABELS = {PLAN: "绩效目标", ASSESSMENT: "绩效自评"}
+STAGE_LABELS = {PLAN: "绩效目标", MONITOR: "绩效监控", ASSESSMENT: "绩效自评"}
 
 ACHIEVED = "达成"
 PARTIAL = "部分达成"
@@ -40,6 +41,9 @@ STAGE_WORDS = {
     "目标": PLAN,
     "预算": PLAN,
     "plan": PLAN,
+    "绩效监控": MONITOR,
+    "监控": MONITOR,
+    "monitor": MONITOR,
     "绩效自评": ASSESSMENT,
     "自评": ASSESSMENT,
     "assessment": ASSESSMENT,
@@ -56,6 +60,14 @@ BAND_WORDS = {
     "missed": MISSED,
 }
 DIRECTION_WORDS = {"正向": POSITIVE, "positive": POSITIVE, "反向": REVERSE, "reverse": REVERSE}
+# The 绩效运行监控表's lists: why an indicator lags, and whether its target will still be met.
+CAUSE_WORDS = {w: w for w in ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")} | {
+    "经费": "经费保障",
+    "制度": "制度保障",
+    "人员": "人员保障",
+    "硬件": "硬件条件保障",
+}
+LIKELIHOOD_WORDS = {w: w for w in ("确定能", "有可能", "完全不可能")}
 
 
 # What a qualitative actual value says on its own (scoring infers the band from it: 已完成 is 达成).
@@ -120,6 +132,12 @@ TOP_FIELDS = [
     FieldSpec("profile", "表式", "text", "本表所用的表式（如 sichuan）；不填时取配置 profile，默认 shanghai"),
     FieldSpec("funds", "项目资金", "funds", "项目资金：年度资金总额及其中各项的年初预算数、全年预算数、全年执行数"),
     FieldSpec("indicators", "绩效指标", "indicators", "绩效指标：一级指标 → 二级指标 → 三级指标列表"),
+    FieldSpec(
+        "monitoring",
+        "监控",
+        "monitoring",
+        "绩效运行监控（年中）：截至日期与截至该日的执行数；各指标另填 监控值、全年预计 等",
+    ),
     FieldSpec("total_score", "总分", "decimal", "总分（可不填，由 perfdoc 计算；填写时校验）"),
     FieldSpec(
         "block_weights",
@@ -267,11 +285,43 @@ INDICATOR_FIELDS = [
         "正向（越大越好）或 反向（越小越好，如成本、投诉率）；一般由比较符推断",
         choices=tuple(DIRECTION_WORDS),
     ),
+    FieldSpec("explanation", "指标解释", "text", "绩效目标申报表：指标的含义与计算方法"),
+    FieldSpec(
+        "standard", "评（扣）分标准", "text", "绩效目标申报表：评分或扣分的标准", aliases=("评分标准", "扣分标准")
+    ),
+    FieldSpec("to_date", "监控值", "text", "绩效监控：截至监控日的完成值，如 320人", aliases=("截至目前完成值",)),
+    FieldSpec("expected", "全年预计", "text", "绩效监控：预计全年完成值", aliases=("全年预计完成值",)),
+    FieldSpec(
+        "cause",
+        "偏差原因类别",
+        "choice",
+        "绩效监控：完成进度落后的原因：经费保障、制度保障、人员保障、硬件条件保障、其他",
+        choices=tuple(CAUSE_WORDS),
+    ),
+    FieldSpec(
+        "likelihood",
+        "完成可能性",
+        "choice",
+        "绩效监控：完成年度目标的可能性：确定能、有可能、完全不可能",
+        choices=tuple(LIKELIHOOD_WORDS),
+        aliases=("完成目标可能性",),
+    ),
+    FieldSpec("remedy", "纠偏措施", "text", "绩效监控：偏差的纠正措施"),
     FieldSpec("category", "一级指标", "text", "一级指标（仅在平铺列表写法中使用）"),
     FieldSpec("subcategory", "二级指标", "text", "二级指标（仅在平铺列表写法中使用）"),
 ]
 
-CHOICE_WORDS = {"stage": STAGE_WORDS, "achievement": BAND_WORDS, "direction": DIRECTION_WORDS}
+CHOICE_WORDS = {
+    "stage": STAGE_WORDS,
+    "achievement": BAND_WORDS,
+    "direction": DIRECTION_WORDS,
+    "cause": CAUSE_WORDS,
+    "likelihood": LIKELIHOOD_WORDS,
+}
+MONITOR_FIELDS = [
+    FieldSpec("as_of", "截至", "date", "监控截至日期，如 2020-07-31（也可写 2020年7月31日）", aliases=("截至日期",)),
+    FieldSpec("executed", "执行数", "amount", "截至该日年度资金总额的执行数", aliases=("截至执行数",)),
+]
 
 # 一级指标 → its 二级指标 (docs/scoring.md); 成本指标 also stands as a 一级指标 on forms after 2021.
 HIERARCHY: dict[str, tuple[str, ...]] = {
@@ -309,8 +359,8 @@ def _index(specs: list[FieldSpec]) -> dict[str, FieldSpec]:
     return {key: spec for spec in specs for key in spec.keys}
 
 
-TOP_KEYS, FUNDS_KEYS, ROW_KEYS, INDICATOR_KEYS = (
-    _index(s) for s in (TOP_FIELDS, FUNDS_FIELDS, ROW_FIELDS, INDICATOR_FIELDS)
+TOP_KEYS, FUNDS_KEYS, ROW_KEYS, INDICATOR_KEYS, MONITOR_KEYS = (
+    _index(s) for s in (TOP_FIELDS, FUNDS_FIELDS, ROW_FIELDS, INDICATOR_FIELDS, MONITOR_FIELDS)
 )
 
 
@@ -320,7 +370,7 @@ def field_spec(specs: list[FieldSpec], name: str) -> FieldSpec:
 
 def known_keys() -> frozenset[str]:
     """Every key the format knows, in every accepted spelling: the loader's hints use them."""
-    specs = [*TOP_FIELDS, *FUNDS_FIELDS, *ROW_FIELDS, *INDICATOR_FIELDS]
+    specs = [*TOP_FIELDS, *FUNDS_FIELDS, *ROW_FIELDS, *INDICATOR_FIELDS, *MONITOR_FIELDS]
     return frozenset({key for s in specs for key in s.keys} | set(HIERARCHY) | ALL_SUBCATEGORIES)
 
 
@@ -540,7 +590,14 @@ def json_schema() -> dict[str, object]:
         }
         for cat, subs in HIERARCHY.items()
     }
-    top = props(TOP_FIELDS, skip=("funds", "indicators"))
+    top = props(TOP_FIELDS, skip=("funds", "indicators", "monitoring"))
+    for key in field_spec(TOP_FIELDS, "monitoring").keys:
+        top[key] = {
+            "type": "object",
+            "title": "监控",
+            "additionalProperties": False,
+            "properties": props(MONITOR_FIELDS),
+        }
     for key in field_spec(TOP_FIELDS, "funds").keys:
         top[key] = {"type": "object", "title": "项目资金", "additionalProperties": False, "properties": funds_props}
     for key in field_spec(TOP_FIELDS, "indicators").keys:
@@ -567,6 +624,8 @@ def _json_type(s: FieldSpec) -> dict[str, object]:
         return {"type": ["number", "string", "null"]}
     if s.kind == "choice":
         return {"enum": list(s.choices)}
+    if s.kind == "date":
+        return {"type": "string"}
     if s.kind == "weights":
         return {"type": "object", "additionalProperties": {"type": ["number", "string"]}}
     return {"type": ["string", "number", "null"]}

@@ -41,6 +41,41 @@ def profile_pngs(work: Path) -> None:
         run("pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf), str(out / example.stem))
 
 
+YEAR_DOCUMENTS = {  # docs/year/<name>.png: the document of each stage, from docs/examples/year/
+    "plan": ("1-plan.md", ".申报表.docx"),
+    "monitor": ("2-monitor.md", ".监控表.docx"),
+    "form": ("3-assessment.md", ".docx"),
+    "report": ("3-assessment.md", ".自评报告.docx"),
+}
+
+
+def year_pngs(work: Path) -> None:
+    """Page 1 of each document of the year (申报表, 监控表, 自评表, 自评报告) as LibreOffice prints it."""
+    out = DOCS / "year"
+    out.mkdir(exist_ok=True)
+    examples = DOCS / "examples" / "year"
+    for name, (source, suffix) in YEAR_DOCUMENTS.items():
+        build = work / name
+        run(sys.executable, "-m", "perfdoc", "build", str(examples / source), "--out", str(build))
+        if suffix == ".docx":  # the 自评表 itself: not summary.docx, not the documents with a second suffix
+            docx = next(p for p in build.rglob("*.docx") if p.name.count(".") == 1 and p.name != "summary.docx")
+        else:
+            [docx] = list(build.rglob(f"*{suffix}"))
+        pdfs = work / f"{name}-pdf"
+        run(
+            "soffice",
+            f"-env:UserInstallation=file://{work}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(pdfs),
+            str(docx),
+        )
+        [pdf] = list(pdfs.glob("*.pdf"))
+        run("pdftoppm", "-r", "60", "-f", "1", "-l", "1", "-png", "-singlefile", str(pdf), str(out / name))
+
+
 def html_pngs(build: Path) -> None:
     chromium = shutil.which("chromium")
     if chromium is None:
@@ -72,6 +107,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         form_png(Path(tmp) / "build")
         profile_pngs(Path(tmp) / "profiles")
+        year_pngs(Path(tmp) / "year")
         html_pngs(Path(tmp) / "site")
     print("wrote docs/form-page1.png, docs/profiles/*.png, docs/html-index.png, docs/html-form.png")
 

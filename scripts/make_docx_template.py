@@ -438,6 +438,100 @@ def report_template() -> None:
     finish(doc, "项目支出绩效自评报告", OUT.with_name("report.docx"))
 
 
+def stage_template(kind: str) -> None:
+    """templates/monitor.docx (项目支出绩效运行监控表) and templates/plan.docx (项目支出绩效目标申报表): the
+    project and its funds, the 年度总体目标, and one row per indicator, A4 landscape (their indicator tables
+    are wide). Context: perfdoc/render/stages.py."""
+    doc = Document()
+    doc_defaults(doc)
+    make_styles(doc)
+    page_setup(doc)
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+    section.left_margin = section.right_margin = Cm(2.0)
+    title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
+    title.style = "表名"
+    title.add_run("{{ title }}")
+    doc.add_paragraph("（{{ year }} 年度）{{ as_of_text }}", style="年度")
+    if kind == "monitor":
+        funds = [
+            ("年初预算数", "{{ initial_budget }}", 1),
+            ("全年预算数", "{{ budget }}", 1),
+            ("{{ executed_label }}", "{{ executed }}", 1),
+            ("执行进度", "{{ spent }}", 1),
+            ("时间进度要求", "{{ required }}", 2),
+        ]
+        columns = [
+            ("年度指标值", "row.target", 1),
+            ("{{ to_date_label }}", "row.to_date", 1),
+            ("全年预计完成值", "row.expected", 1),
+            ("偏差原因类别", "row.cause", 1),
+            ("完成目标可能性", "row.likelihood", 1),
+            ("纠偏措施", "row.remedy", 1),
+        ]
+        widths = [1.2, 2.2, 2.6, 4.2, 2.6, 2.6, 2.6, 2.3, 2.2, 3.2]
+    else:
+        funds = [
+            ("年度资金总额", "{{ budget }}", 1),
+            ("其中：财政拨款", "{{ appropriation }}", 2),
+            ("其他资金", "{{ other }}", 3),
+        ]
+        columns = [
+            ("年度指标值", "row.target", 1),
+            ("分值", "row.weight", 1),
+            ("指标解释", "row.explanation", 2),
+            ("评（扣）分标准", "row.standard", 2),
+        ]
+        widths = [1.2, 2.2, 2.6, 4.2, 2.6, 1.4, 3.0, 3.0, 2.8, 2.7]
+    t = new_table(doc, widths, 9, "perfdoc:" + kind)
+    for row in t.rows:
+        row_props(row)
+    r = t.rows
+    put(r[0].cells[0].merge(r[0].cells[1]), "项目名称")
+    put(r[0].cells[2].merge(r[0].cells[9]), "{{ project }}")
+    put(r[1].cells[0].merge(r[1].cells[1]), "主管部门")
+    put(r[1].cells[2].merge(r[1].cells[5]), "{{ department }}")
+    put(r[1].cells[6], "实施单位")
+    put(r[1].cells[7].merge(r[1].cells[9]), "{{ unit }}")
+    put(r[2].cells[0].merge(r[3].cells[0]), "项目资金（{{ money_unit }}）")
+    put(r[2].cells[1].merge(r[2].cells[3]), "")
+    put(r[3].cells[1].merge(r[3].cells[3]), "年度资金总额")
+    col = 4
+    for label, cell, span in funds:
+        put(r[2].cells[col].merge(r[2].cells[col + span - 1]), label)
+        put(r[3].cells[col].merge(r[3].cells[col + span - 1]), cell)
+        col += span
+    put(r[4].cells[0], "年度总体目标")
+    goal = r[4].cells[1].merge(r[4].cells[9])
+    put(goal, "{{p goal }}", align="left", style="表内正文")
+    r[4].height = Cm(2.5)
+    header = r[5]
+    row_props(header, header=True)
+    put(header.cells[0], "绩效指标")
+    for i, label in enumerate(["一级指标", "二级指标", "三级指标"], start=1):
+        put(header.cells[i], label)
+    col = 4
+    for label, _, span in columns:
+        put(header.cells[col].merge(header.cells[col + span - 1]), label)
+        col += span
+    vmerge(header.cells[0], restart=True)
+    put(r[6].cells[0].merge(r[6].cells[9]), "{%tr for row in indicators %}", align="left")
+    put(r[8].cells[0].merge(r[8].cells[9]), "{%tr endfor %}", align="left")
+    data = r[7]
+    for i, expr in enumerate(["row.category", "row.subcategory", "row.name"], start=1):
+        put(data.cells[i], f"{{{{ {expr} }}}}", align="left" if i == 3 else "center")
+    col = 4
+    for _, expr, span in columns:
+        wide = expr in ("row.remedy", "row.explanation", "row.standard")
+        put(data.cells[col].merge(data.cells[col + span - 1]), f"{{{{ {expr} }}}}", align="left" if wide else "center")
+        col += span
+    vmerge(data.cells[0], restart=False)
+    finish(
+        doc, "项目支出绩效运行监控表" if kind == "monitor" else "项目支出绩效目标申报表", OUT.with_name(f"{kind}.docx")
+    )
+
+
 def finish(doc, title: str, out: Path) -> None:
     core = doc.core_properties
     core.author = core.last_modified_by = "perfdoc"
@@ -489,6 +583,8 @@ def main() -> None:
     form_template(OUT)
     summary_template()
     report_template()
+    stage_template("monitor")
+    stage_template("plan")
     for profile in sorted(PROFILES.glob("*.toml")):
         data = tomllib.loads(profile.read_text(encoding="utf-8"))
         split, rows = bool(data.get("split_target")), tuple(data.get("funding_rows", DEFAULT_ROWS))

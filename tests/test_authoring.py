@@ -100,8 +100,10 @@ def test_init_creates_a_project_and_copies_templates(run_cli, tmp_path):
         "form.docx",
         "form.html.j2",
         "index.html.j2",
+        "monitor.docx",
         "perfdoc.css",
         "perfdoc.js",
+        "plan.docx",
         "report.docx",
         "summary.docx",
     ]

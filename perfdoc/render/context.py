@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ..model import Assessment
+from ..model import Assessment, Indicator
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..quantity import split_target
 from ..scoring import IndicatorResult, Result
@@ -44,6 +44,7 @@ class IndicatorRow:
     nature: str = ""  # the target in three columns, for profiles that print it split (split_target)
     value: str = ""
     unit: str = ""
+    indicator: Indicator | None = None  # the indicator itself (None on an empty group's row), for other documents
 
 
 def indicator_rows(result: Result, split: bool = False) -> list[IndicatorRow]:
@@ -94,6 +95,7 @@ def indicator_rows(result: Result, split: bool = False) -> list[IndicatorRow]:
                         nature=ind.nature or nature,
                         value=value,
                         unit=ind.unit or unit,
+                        indicator=ind,
                     )
                 )
                 first_of_category = False
