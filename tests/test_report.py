@@ -76,6 +76,7 @@ def test_figures_written_by_hand_that_disagree_are_reported_at_their_line(run_cl
         "\n## 三、综合评价情况及评价结论\n\n"
         "项目执行率为 99.5%，总分 100 分，自评得分 95.99 分，评价等级为良。\n"
         "全年执行数 729.55 万元。\n"
+        "综合得分 96.5 分。\n"
     )
     source = _source(tmp_path, body)
     lines = source.read_text(encoding="utf-8").split("\n")
@@ -83,8 +84,8 @@ def test_figures_written_by_hand_that_disagree_are_reported_at_their_line(run_cl
     doc = run_cli("--config", tmp_path / "perfdoc.toml", "check", source, "--format", "json").json()
     found = [(d["code"], d["line"], d["column"]) for d in doc["files"][0]["diagnostics"] if d["code"] == "PD802"]
     # 99.5 % is not 99.94 %; 良 is not 优; 总分 100 分 is the full marks, 95.99 and 729.55 万元 are right
-    assert found == [("PD802", at, 8), ("PD802", at, 41)]  # at the figure itself
-    assert doc["errors"] == 2
+    assert found == [("PD802", at, 8), ("PD802", at, 41), ("PD802", at + 2, 6)]  # at the figure itself
+    assert doc["errors"] == 3
 
 
 def test_placeholders_that_name_nothing_are_errors_and_no_report_is_built_without_sections(run_cli, tmp_path: Path):

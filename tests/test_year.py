@@ -47,6 +47,11 @@ def test_a_seed_form_through_the_whole_year(run_cli, tmp_path: Path):
     assert any(r[4:6] == ["7,300,000.00", "7,300,000.00"] for r in rows)  # 年度资金总额, 其中：财政拨款
     assert any(r[3:6] == ["孵化基地能源支出完成率", "=100%", "5"] for r in rows)
     assert not (out / "2020" / f"{PROJECT}.监控表.docx").exists()  # no 监控 block yet
+    assert "download>申报表</a>" in (out / "index.html").read_text(encoding="utf-8")
+
+    declared_copy = tmp_path / "declared" / declared.name  # the next build replaces the plan's form
+    declared_copy.parent.mkdir()
+    declared_copy.write_bytes(declared.read_bytes())
 
     # 2. Mid-year: the same file gains its 监控 block and each indicator's value to date.
     text = plan.read_text(encoding="utf-8").replace("阶段: 绩效目标\n", "")
@@ -68,9 +73,12 @@ def test_a_seed_form_through_the_whole_year(run_cli, tmp_path: Path):
     assert any(r[3:7] == ["孵化基地能源支出完成率", "=100%", "40%", "100%"] for r in rows)
     assert not (out / "2020" / f"{PROJECT}.申报表.docx").exists()  # the plan's form gives way to the next
     require("soffice", "libreoffice-writer-nogui")
-    [pdf] = soffice_to_pdf([monitored], tmp_path / "pdf")
-    words = pdf_words(pdf)
+    declared_pdf, monitored_pdf = soffice_to_pdf([declared_copy, monitored], tmp_path / "pdf")
+    words = pdf_words(monitored_pdf)
     for expected in ("项目支出绩效运行监控表", "34.25%", "孵化基地能源支出完成率", "2,500,000.00"):
+        assert pdf_has_cell_text(words, expected), expected
+    words = pdf_words(declared_pdf)
+    for expected in ("项目支出绩效目标申报表", "7,300,000.00", "孵化基地能源支出完成率"):
         assert pdf_has_cell_text(words, expected), expected
 
     # 3. After the year: the seed's actuals and scores (its own file), with the report written in its body.
@@ -123,3 +131,17 @@ def test_the_year_examples_check_and_have_their_page_images(run_cli, tmp_path: P
     assert stages == ["plan", "monitor", "assessment"]
     for name in ("plan", "monitor", "form", "report"):
         assert (ROOT / "docs" / "year" / f"{name}.png").is_file()
+
+
+def test_a_declared_monitor_holds_no_actuals_yet(run_cli, tmp_path: Path):
+    from .conftest import ROOT
+
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    text = (ROOT / "docs" / "examples" / "year" / "2-monitor.md").read_text(encoding="utf-8")
+    text = text.replace("监控:\n", "阶段: 绩效监控\n监控:\n", 1)
+    text = text.replace("监控值: 96%,", "监控值: 96%, 实际完成值: 96%,")
+    source = tmp_path / "m.md"
+    source.write_text(text, encoding="utf-8")
+    form = _check(run_cli, tmp_path / "perfdoc.toml", source)
+    [d] = [d for d in form["diagnostics"] if d["code"] == "PD601"]
+    assert form["stage"] == "monitor" and "「服务合格率」在绩效监控阶段不应填写「实际完成值」" in d["message"]

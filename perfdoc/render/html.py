@@ -30,6 +30,8 @@ class IndexEntry:
     docx: str | None = None
     pdf: str | None = None
     report: str | None = None  # the 绩效自评报告, when the source has one
+    plan: str | None = None  # the 绩效目标申报表 of a plan
+    monitor: str | None = None  # the 绩效运行监控表 of a file with a 监控 block
 
 
 class HtmlRenderer:
@@ -159,6 +161,8 @@ def index_row(entry: IndexEntry, config: Config) -> dict[str, Any]:
         "page": entry.page,
         "docx": entry.docx,
         "report": entry.report,
+        "plan": entry.plan,
+        "monitor": entry.monitor,
         "pdf": entry.pdf,
         "source": d.path,
     }
@@ -221,7 +225,14 @@ def index_entries(digests: list[Digest], out: Path) -> list[IndexEntry]:
     for d in digests:
         entry = IndexEntry(d)
         if d.name is not None and (d.ok or d.kept or d.draft):
-            for name, attr in (("html", "page"), ("docx", "docx"), ("pdf", "pdf"), ("report", "report")):
+            for name, attr in (
+                ("html", "page"),
+                ("docx", "docx"),
+                ("pdf", "pdf"),
+                ("report", "report"),
+                ("plan", "plan"),
+                ("monitor", "monitor"),
+            ):
                 target = out / f"{d.name}{per_form()[name].suffix}"
                 if target.is_file():
                     setattr(entry, attr, href(target, out))

@@ -6,26 +6,29 @@ import re
 from collections.abc import Iterator
 
 from ..diagnostics import Diagnostic
-from ..vocabulary import ASSESSMENT, PLAN
+from ..vocabulary import ASSESSMENT, MONITOR, PLAN
 from .base import ASSESSMENT_ONLY, E, RuleContext, W, rule
 
 
-@rule("PD601", E, "绩效目标（预算阶段）中不应填写实际完成值、执行数或得分", (PLAN,))
+@rule("PD601", E, "绩效目标（预算阶段）或绩效监控（年中）中不应填写实际完成值、执行数或得分", (PLAN, MONITOR))
 def plan_has_no_results(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """声明为绩效目标的文件只填指标、指标值、分值与预算数。
+    """声明为绩效目标的文件只填指标、指标值、分值与预算数；声明为绩效监控的文件，年中的数字写在「监控」一节与
+    各指标的「监控值」中，实际完成值、全年执行数与得分留到年度终了。
 
-    A plan declared as 绩效目标 holds targets and weights only: no actuals, executed amounts or scores."""
+    A plan declared as 绩效目标 holds targets and weights only; a file declared 绩效监控 holds its mid-year
+    figures in its 监控 block and 监控值: no actuals, executed amounts or scores yet."""
     a = ctx.assessment
     if not a.stage_declared:
         return  # an undeclared file with results is inferred as an assessment, never reaches here
+    stage = a.stage_label
     for ind in a.indicators:
         for name, label in (("actual", ctx.label("actual")), ("score", ctx.label("score"))):
             if getattr(ind, name) is not None:
-                yield ctx.diag("PD601", f"「{ind.name}」在绩效目标阶段不应填写「{label}」", ind, name)
+                yield ctx.diag("PD601", f"「{ind.name}」在{stage}阶段不应填写「{label}」", ind, name)
     for row in a.funds.rows.values():
         if row.executed is not None:
             yield ctx.diag(
-                "PD601", f"「{ctx.label(row.name)}」在绩效目标阶段不应填写{ctx.label('executed')}", row, "executed"
+                "PD601", f"「{ctx.label(row.name)}」在{stage}阶段不应填写{ctx.label('executed')}", row, "executed"
             )
     for node, name, label in (
         (a.funds, "execution_rate", "执行率"),
@@ -34,7 +37,7 @@ def plan_has_no_results(ctx: RuleContext) -> Iterator[Diagnostic]:
         (a, "grade", "等级"),
     ):
         if getattr(node, name) is not None:
-            yield ctx.diag("PD601", f"绩效目标阶段不应填写「{label}」", node, name)
+            yield ctx.diag("PD601", f"{stage}阶段不应填写「{label}」", node, name)
 
 
 @rule("PD602", E, "绩效自评缺少实际完成值", ASSESSMENT_ONLY)
