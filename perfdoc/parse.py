@@ -273,7 +273,7 @@ class _Parser:
         elif not a.partial:  # a page cut off before the indicators: PD117 has said so
             self.report("PD201", "缺少「绩效指标」（一级指标 → 二级指标 → 三级指标列表）", "indicators", ())
         declared = a.stage if "stage" in top else None
-        a.stage_declared = declared in (PLAN, ASSESSMENT)
+        a.stage_declared = declared in (PLAN, MONITOR, ASSESSMENT)
         a.stage = declared if a.stage_declared else infer_stage(a)  # type: ignore[assignment]
         self.sections(a)
         return a

@@ -126,7 +126,8 @@ TOP_FIELDS = [
         "stage",
         "阶段",
         "choice",
-        "绩效目标（预算阶段，只填指标、指标值、分值）或 绩效自评（年度终了后）；不填时由是否有实际完成值推断",
+        "绩效目标（预算阶段，只填指标、指标值、分值）、绩效监控（年中，有「监控」一节）或 绩效自评（年度终了后）；"
+        "不填时由内容推断",
         choices=tuple(STAGE_WORDS),
     ),
     FieldSpec("profile", "表式", "text", "本表所用的表式（如 sichuan）；不填时取配置 profile，默认 shanghai"),
