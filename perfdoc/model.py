@@ -107,6 +107,7 @@ class Assessment(Located):
     partial: bool = False  # read from a form that ends before its 总分: no total or 分值 sum is concluded
     printed: bool = False  # read from a printed form: fields the form has no column for (达成情况) cannot be asked
     grade: str | None = None  # 等级 as typed, checked
+    long_term: Section | None = None  # 中长期目标 (绩效目标申报表)
     goal: Section | None = None  # 预算目标 / 预期目标
     outcome: Section | None = None  # 实际完成情况
     monitoring: Monitoring | None = None  # 监控: the mid-year figures, when the file has reached that stage

@@ -335,6 +335,7 @@ ALL_SUBCATEGORIES = frozenset(s for subs in HIERARCHY.values() for s in subs)
 
 # The two texts of the form, by the titles a source's ## headings and a printed form's cells give them.
 SECTION_TITLES: dict[str, tuple[str, ...]] = {
+    "long_term": ("中长期目标", "长期目标", "中长期绩效目标"),  # printed on the 绩效目标申报表
     "goal": ("预算目标", "预期目标", "年度目标", "年初设定目标", "年度绩效目标", "绩效目标", "总体目标", "goal"),
     "outcome": (
         "实际完成情况",

@@ -484,7 +484,8 @@ def stage_template(kind: str) -> None:
             ("评（扣）分标准", "row.standard", 2),
         ]
         widths = [1.2, 2.2, 2.6, 4.2, 2.6, 1.4, 3.0, 3.0, 2.8, 2.7]
-    t = new_table(doc, widths, 9, "perfdoc:" + kind)
+    o = 1 if kind == "plan" else 0  # the 申报表 has a 中长期目标 row above the 年度总体目标
+    t = new_table(doc, widths, 9 + o, "perfdoc:" + kind)
     for row in t.rows:
         row_props(row)
     r = t.rows
@@ -502,11 +503,15 @@ def stage_template(kind: str) -> None:
         put(r[2].cells[col].merge(r[2].cells[col + span - 1]), label)
         put(r[3].cells[col].merge(r[3].cells[col + span - 1]), cell)
         col += span
-    put(r[4].cells[0], "年度总体目标")
-    goal = r[4].cells[1].merge(r[4].cells[9])
+    if o:
+        put(r[4].cells[0], "中长期目标")
+        put(r[4].cells[1].merge(r[4].cells[9]), "{{p long_term }}", align="left", style="表内正文")
+        r[4].height = Cm(2.0)
+    put(r[4 + o].cells[0], "年度总体目标")
+    goal = r[4 + o].cells[1].merge(r[4 + o].cells[9])
     put(goal, "{{p goal }}", align="left", style="表内正文")
-    r[4].height = Cm(2.5)
-    header = r[5]
+    r[4 + o].height = Cm(2.5)
+    header = r[5 + o]
     row_props(header, header=True)
     put(header.cells[0], "绩效指标")
     for i, label in enumerate(["一级指标", "二级指标", "三级指标"], start=1):
@@ -516,9 +521,9 @@ def stage_template(kind: str) -> None:
         put(header.cells[col].merge(header.cells[col + span - 1]), label)
         col += span
     vmerge(header.cells[0], restart=True)
-    put(r[6].cells[0].merge(r[6].cells[9]), "{%tr for row in indicators %}", align="left")
-    put(r[8].cells[0].merge(r[8].cells[9]), "{%tr endfor %}", align="left")
-    data = r[7]
+    put(r[6 + o].cells[0].merge(r[6 + o].cells[9]), "{%tr for row in indicators %}", align="left")
+    put(r[8 + o].cells[0].merge(r[8 + o].cells[9]), "{%tr endfor %}", align="left")
+    data = r[7 + o]
     for i, expr in enumerate(["row.category", "row.subcategory", "row.name"], start=1):
         put(data.cells[i], f"{{{{ {expr} }}}}", align="left" if i == 3 else "center")
     col = 4

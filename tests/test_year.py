@@ -46,6 +46,7 @@ def test_a_seed_form_through_the_whole_year(run_cli, tmp_path: Path):
     assert Document(str(declared)).paragraphs[0].text == "项目支出绩效目标申报表"
     assert any(r[4:6] == ["7,300,000.00", "7,300,000.00"] for r in rows)  # 年度资金总额, 其中：财政拨款
     assert any(r[3:6] == ["孵化基地能源支出完成率", "=100%", "5"] for r in rows)
+    assert not any(r[0] == "中长期目标" and r[1] for r in rows)  # the seed states no long-term target
     assert not (out / "2020" / f"{PROJECT}.监控表.docx").exists()  # no 监控 block yet
     assert "download>申报表</a>" in (out / "index.html").read_text(encoding="utf-8")
 
@@ -145,3 +146,15 @@ def test_a_declared_monitor_holds_no_actuals_yet(run_cli, tmp_path: Path):
     form = _check(run_cli, tmp_path / "perfdoc.toml", source)
     [d] = [d for d in form["diagnostics"] if d["code"] == "PD601"]
     assert form["stage"] == "monitor" and "「服务合格率」在绩效监控阶段不应填写「实际完成值」" in d["message"]
+
+
+def test_the_plan_prints_its_long_term_target(run_cli, tmp_path: Path):
+    from .conftest import ROOT
+
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    out = tmp_path / "build"
+    plan = ROOT / "docs" / "examples" / "year" / "1-plan.md"
+    assert run_cli("--config", tmp_path / "perfdoc.toml", "build", plan, "--out", out).code == 0
+    rows = _cells(out / "2023" / "社区居家养老服务补贴.申报表.docx")
+    assert ["中长期目标", "三年内实现辖区失能、半失能老人居家养老服务全覆盖。"] == rows[4][:2]
+    assert rows[5][:2] == ["年度总体目标", "为辖区老人提供居家养老服务。"]

@@ -53,6 +53,7 @@ def _common(result: Result, config: Config, style_ids: dict[str, str]) -> dict[s
         "unit": a.unit,
         "money_unit": a.money_unit or config.money_unit,
         "goal": Markup(paragraphs_xml(blocks(a.goal.text if a.goal else ""), style_ids)),
+        "long_term": Markup(paragraphs_xml(blocks(a.long_term.text if a.long_term else ""), style_ids)),
         "indicators": rows,
     }
 
