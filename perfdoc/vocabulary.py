@@ -351,7 +351,7 @@ SECTION_TITLES: dict[str, tuple[str, ...]] = {
         "outcome",
     ),
 }
-SECTION_HEADINGS = {"goal": "预算目标", "outcome": "实际完成情况"}  # what perfdoc writes
+SECTION_HEADINGS = {"long_term": "中长期目标", "goal": "预算目标", "outcome": "实际完成情况"}  # what perfdoc writes
 
 
 NOTE_ROWS = {s.name: s.label for s in TOP_FIELDS if s.kind == "note"}  # the rows around the tables
