@@ -156,5 +156,5 @@ def test_the_plan_prints_its_long_term_target(run_cli, tmp_path: Path):
     plan = ROOT / "docs" / "examples" / "year" / "1-plan.md"
     assert run_cli("--config", tmp_path / "perfdoc.toml", "build", plan, "--out", out).code == 0
     rows = _cells(out / "2023" / "社区居家养老服务补贴.申报表.docx")
-    assert ["中长期目标", "三年内实现辖区失能、半失能老人居家养老服务全覆盖。"] == rows[4][:2]
+    assert rows[4][:2] == ["中长期目标", "三年内实现辖区失能、半失能老人居家养老服务全覆盖。"]
     assert rows[5][:2] == ["年度总体目标", "为辖区老人提供居家养老服务。"]
