@@ -8,6 +8,7 @@ configured default (the execution 分值 comes from the configuration at scoring
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import re
 import unicodedata
@@ -160,7 +161,10 @@ class _Parser:
             try:
                 if m is None:
                     raise ValueError(text)
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1))
+                year, month = int(m.group(1)), int(m.group(2))
+                # 2020-07 and 2020年7月底 are as of the month's end
+                day = int(m.group(3)) if m.group(3) else calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+                return date(year, month, day)
             except ValueError:
                 self.report(
                     "PD206", f"「{spec.label}」应为日期（如 2020-07-31），而不是「{clip(value)}」", field_path, raw_path

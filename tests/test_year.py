@@ -158,3 +158,20 @@ def test_the_plan_prints_its_long_term_target(run_cli, tmp_path: Path):
     rows = _cells(out / "2023" / "社区居家养老服务补贴.申报表.docx")
     assert rows[4][:2] == ["中长期目标", "三年内实现辖区失能、半失能老人居家养老服务全覆盖。"]
     assert rows[5][:2] == ["年度总体目标", "为辖区老人提供居家养老服务。"]
+
+
+def test_the_monitoring_date_as_people_write_it(run_cli, tmp_path: Path):
+    """2023-07-31, 2023年7月31日, 2023年7月底 and 2023-07 are all as of the end of July: 7 months elapsed."""
+    from .conftest import ROOT
+
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    text = (ROOT / "docs" / "examples" / "year" / "2-monitor.md").read_text(encoding="utf-8")
+    for written in ("2023-07-31", "2023年7月31日", "2023年7月底", "2023-07"):
+        source = tmp_path / "m.md"
+        source.write_text(text.replace("截至: 2023-07-31", f"截至: {written}"), encoding="utf-8")
+        messages = [d["message"] for d in _check(run_cli, tmp_path / "perfdoc.toml", source)["diagnostics"]]
+        assert any("截至 2023-07-31 执行进度 35.00%" in m for m in messages), (written, messages)
+        assert any("落后于时间进度 58.33%" in m for m in messages), written
+    source.write_text(text.replace("截至: 2023-07-31", "截至: 七月底"), encoding="utf-8")
+    [bad] = [d for d in _check(run_cli, tmp_path / "perfdoc.toml", source)["diagnostics"] if d["code"] == "PD206"]
+    assert "「截至」应为日期" in bad["message"]
