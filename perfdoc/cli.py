@@ -126,6 +126,10 @@ def _indicator_json(r: IndicatorResult) -> dict[str, object]:
     }
 
 
+# What build and serve make unless told otherwise: every document a source's stage has, and its page.
+DEFAULT_FORMATS = "docx,html,report,plan,monitor"
+
+
 def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
     """--format of build and serve: docx,html,pdf checked at once, for every command alike."""
     from .render.formats import parse_formats
@@ -141,10 +145,11 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str) -> tuple[st
 @click.option(
     "--format",
     "formats",
-    default="docx,html,report,plan,monitor",
+    default=DEFAULT_FORMATS,
     show_default=True,
     callback=_formats,
-    help="输出格式，逗号分隔：docx、html、pdf（pdf 需要 LibreOffice）",
+    help="输出格式，逗号分隔：docx（自评表）、html、pdf（需要 LibreOffice）、report（自评报告）、"
+    "plan（绩效目标申报表）、monitor（绩效运行监控表）；每个源文件只生成其阶段有的文件",
 )
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="并行进程数（默认为 CPU 核数）")
@@ -377,14 +382,7 @@ def rollover(ctx: click.Context, source: Path, year: int | None, target: Path | 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="端口（0：任选空闲端口）")
-@click.option(
-    "--format",
-    "formats",
-    default="docx,html,report,plan,monitor",
-    show_default=True,
-    callback=_formats,
-    help="生成的格式",
-)
+@click.option("--format", "formats", default=DEFAULT_FORMATS, show_default=True, callback=_formats, help="生成的格式")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="输出目录（默认 build/）")
 @click.pass_context
 def serve(

@@ -340,13 +340,8 @@ def indicator_table(
     put(total.cells[last], "{% if grade %}{{ labels.grade }}：{{ grade }}{% endif %}")
 
 
-def summary_template() -> None:
-    """templates/summary.docx: 项目支出绩效自评汇总表, A4 landscape.
-
-    Placeholders: {{ year }} {{ money_unit }} {{ count }} {{ budget }} {{ executed }} {{ execution_rate }}
-    {{ grades }} {{ deducted }}; rows (no, project, unit, budget, executed, execution_rate, total_score, grade,
-    deductions, warnings); excluded (source, errors).
-    """
+def landscape_document():
+    """A new A4 landscape document with perfdoc's styles, and its first paragraph styled as the title."""
     doc = Document()
     doc_defaults(doc)
     make_styles(doc)
@@ -357,6 +352,17 @@ def summary_template() -> None:
     section.left_margin = section.right_margin = Cm(2.0)
     title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
     title.style = "表名"
+    return doc, title
+
+
+def summary_template() -> None:
+    """templates/summary.docx: 项目支出绩效自评汇总表, A4 landscape.
+
+    Placeholders: {{ year }} {{ money_unit }} {{ count }} {{ budget }} {{ executed }} {{ execution_rate }}
+    {{ grades }} {{ deducted }}; rows (no, project, unit, budget, executed, execution_rate, total_score, grade,
+    deductions, warnings); excluded (source, errors).
+    """
+    doc, title = landscape_document()
     title.add_run("{{ year }} 年度项目支出绩效自评汇总表")
     doc.add_paragraph("金额单位：{{ money_unit }}", style="年度")
     widths = [1.0, 4.2, 3.2, 2.8, 2.8, 1.7, 1.3, 1.1, 6.5, 1.1]
@@ -442,16 +448,7 @@ def stage_template(kind: str) -> None:
     """templates/monitor.docx (项目支出绩效运行监控表) and templates/plan.docx (项目支出绩效目标申报表): the
     project and its funds, the 年度总体目标, and one row per indicator, A4 landscape (their indicator tables
     are wide). Context: perfdoc/render/stages.py."""
-    doc = Document()
-    doc_defaults(doc)
-    make_styles(doc)
-    page_setup(doc)
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21.0)
-    section.left_margin = section.right_margin = Cm(2.0)
-    title = doc.paragraphs[0] if doc.paragraphs else doc.add_paragraph()
-    title.style = "表名"
+    doc, title = landscape_document()
     title.add_run("{{ title }}")
     doc.add_paragraph("（{{ year }} 年度）{{ as_of_text }}", style="年度")
     if kind == "monitor":

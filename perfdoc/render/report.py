@@ -36,11 +36,11 @@ def render_report(job: FormOutput) -> bytes | None:
     template = template_path(job.config, "report.docx")
     renderer = compiled(f"report:{template}", lambda: CompiledDocxTemplate(template))
     values = figures(result, job.config)
-    table = _deduction_table(deductions(result), renderer._style_ids)
+    table = _deduction_table(deductions(result), renderer.style_ids_by_name)
     sections = []
     for section in a.report_sections:
         xml = "".join(
-            table if piece is None else paragraphs_xml(blocks(fill(piece, values)), renderer._style_ids)
+            table if piece is None else paragraphs_xml(blocks(fill(piece, values)), renderer.style_ids_by_name)
             for piece in split_at_table(section.text)
         )
         sections.append({"title": section.title, "body": Markup(xml)})

@@ -24,7 +24,7 @@ def _common(result: Result, config: Config, style_ids: dict[str, str]) -> dict[s
     from .context import indicator_rows
     from .markdown import blocks
     from .wordml import paragraphs_xml
-    from .wordtemplate import _merge_marker
+    from .wordtemplate import merge_marker
 
     a = result.assessment
     rows = []
@@ -32,8 +32,8 @@ def _common(result: Result, config: Config, style_ids: dict[str, str]) -> dict[s
         ind = row.indicator
         rows.append(
             {
-                "category": _merge_marker(row.category, row.category_span),
-                "subcategory": _merge_marker(row.subcategory, row.subcategory_span),
+                "category": merge_marker(row.category, row.category_span),
+                "subcategory": merge_marker(row.subcategory, row.subcategory_span),
                 "name": row.name,
                 "target": row.target,
                 "weight": row.weight,
@@ -68,7 +68,7 @@ def _render(job: FormOutput, kind: str, title: str, fill: dict[str, Any]) -> byt
     assert job.report.result is not None
     template = template_path(job.config, f"{kind}.docx")
     renderer = compiled(f"{kind}:{template}", lambda: CompiledDocxTemplate(template))
-    ctx = _common(job.report.result, job.config, renderer._style_ids) | fill | {"title": title}
+    ctx = _common(job.report.result, job.config, renderer.style_ids_by_name) | fill | {"title": title}
     a = job.report.result.assessment
     core = replace(core_properties(job.report.result), title=f"{a.project} {title}（{a.year} 年度）", subject=title)
     data: bytes = renderer.render(ctx, core, draft_banner(job.draft_errors) if job.draft_errors else "")

@@ -73,7 +73,7 @@ class CompiledDocxTemplate:
         if CORE_PART not in self._order:
             self._order.append(CORE_PART)
         styles = dict(members).get("word/styles.xml", b"")
-        self._style_ids = style_ids(styles)
+        self.style_ids_by_name = style_ids(styles)
 
     def render(self, ctx: dict[str, Any], core: CoreProperties, banner: str = "") -> bytes:
         """banner: a line set in red above everything else of the document (the draft mark)."""
@@ -111,15 +111,15 @@ class DocxRenderer(CompiledDocxTemplate):
         from markupsafe import Markup
 
         ctx = form_context(result, config)
-        ctx["goal"] = Markup(paragraphs_xml(blocks(ctx["goal_markdown"]), self._style_ids))
-        ctx["outcome"] = Markup(paragraphs_xml(blocks(ctx["outcome_markdown"]), self._style_ids))
+        ctx["goal"] = Markup(paragraphs_xml(blocks(ctx["goal_markdown"]), self.style_ids_by_name))
+        ctx["outcome"] = Markup(paragraphs_xml(blocks(ctx["outcome_markdown"]), self.style_ids_by_name))
         rows = []
         for row in ctx["indicators"]:
             rows.append(
                 replace(
                     row,
-                    category=_merge_marker(row.category, row.category_span),
-                    subcategory=_merge_marker(row.subcategory, row.subcategory_span),
+                    category=merge_marker(row.category, row.category_span),
+                    subcategory=merge_marker(row.subcategory, row.subcategory_span),
                 )
             )
         ctx["indicators"] = rows
@@ -154,7 +154,9 @@ def _xml_problem(exc: Exception) -> str:
     return f"{where}{type(exc).__name__}: {exc}"
 
 
-def _merge_marker(text: str, span: int) -> str:
+def merge_marker(text: str, span: int) -> str:
+    """A 一级 / 二级 cell's text with the mark apply_vertical_merges turns into a vertical merge: the first
+    row of a span restarts it, the rows it covers continue it."""
     if span == 0:
         return VM_CONTINUE
     return (VM_RESTART + text) if span > 1 else text
