@@ -500,7 +500,7 @@ class _FormReader:
                 self.money_unit = "万元" if "万元" in cell.label else "元" if "元" in cell.label else self.money_unit
             if self.state == "head" and cell.label in HEAD_TOTAL_LABELS:  # 项目总得分 printed above the table
                 value = self.value_after(row, cell)
-                number = amount_of(value.text) if value is not None else None
+                number = score_of(value.text) if value is not None else None
                 if number is not None:
                     self.data["总分"] = number
                     self.origin(("总分",), row, value.col if value is not None else cell.col)
@@ -542,6 +542,8 @@ class _FormReader:
             return True
         if self.state == "tail":  # 审核意见, 联系人… after the form: the form ends here, and this row is said
             first = next((c for c in row.cells if c.label), None)
+            if first is not None and GRADE_LABEL.fullmatch(first.label) and self.take_grade(row, first.col):
+                return True  # 自评等级 | 良: the grade in a row of its own
             if first is not None and not any(c.label == "项目名称" for c in row.cells):
                 self.note("PD116", f"「{first.text.strip()}」一行不是自评表的字段，已略过", row, first.col)
             return False
@@ -657,7 +659,7 @@ class _FormReader:
                 item[key] = value
                 self.origin((*path, key), row, col)
         for key, name_ in (("分值", "weight"), ("得分", "score")):
-            number = amount_of(row.at(cols.get(name_)).rstrip("分"))
+            number = score_of(row.at(cols.get(name_)))
             if number is not None:
                 item[key] = number
                 self.origin((*path, key), row, cols.get(name_))
@@ -722,19 +724,25 @@ class _FormReader:
         self.saw_total = True
         cols = self.ind_cols or {}
         score_col = cols.get("score")
-        typed = amount_of(row.at(score_col)) if score_col else None
+        typed = score_of(row.at(score_col)) if score_col else None
         if typed is None:
-            numbers = [amount_of(c.text) for c in row.cells if c.col > label.col]
+            numbers = [score_of(c.text) for c in row.cells if c.col > label.col]
             numbers = [n for n in numbers if n is not None]
             typed = numbers[-1] if numbers else None
         if typed is not None:
             self.data["总分"] = typed
             self.origin(("总分",), row, score_col or label.col)
+        self.take_grade(row, label.col)
+
+    def take_grade(self, row: Row, after: int) -> bool:
+        """等级 in a cell after column `after` (等级：优, or 优 alone), in the 总分 row or a row of its own."""
         for cell in row.cells:
-            word = norm(cell.text).removeprefix("等级").strip(":：")
-            if word in GRADE_WORDS and cell.col > label.col:
+            word = GRADE_LABEL.sub("", norm(cell.text)).strip(":：")
+            if word in GRADE_WORDS and cell.col > after:
                 self.data["等级"] = word
                 self.origin(("等级",), row, cell.col)
+                return True
+        return False
 
     def layout(self, rows: set[str]) -> Layout:
         """What the table's structure says of its profile: rows, 项目资金 columns, indicator columns."""
@@ -898,6 +906,11 @@ def _as_raw(value: Any) -> Any:
     return unicodedata.normalize("NFC", text)
 
 
+def score_of(text: str) -> Decimal | None:
+    """A score as forms type it: 98, 98.62, 98分."""
+    return amount_of(unicodedata.normalize("NFKC", text or "").strip().removesuffix("分"))
+
+
 def amount_of(text: str) -> Decimal | None:
     cleaned = unicodedata.normalize("NFKC", text or "").replace(" ", "").replace("\u00a0", "")
     cleaned = cleaned.removesuffix("元").removesuffix("万")
@@ -907,6 +920,7 @@ def amount_of(text: str) -> Decimal | None:
         return None
 
 
+GRADE_LABEL = re.compile(r"^(?:自评等级|评价等级|绩效等级|综合评价等级|等级)")
 HEAD_TOTAL_LABELS = ("项目总得分", "总得分", "自评总分", "自评得分")
 BLOCK_WEIGHT = re.compile(r"[（(]\s*(\d+(?:\.\d+)?)\s*分\s*[）)]")
 # Mirror sites re-post forms in traditional characters with pinyin after some of them (產(chǎn)出指標(biāo)): the

@@ -230,3 +230,14 @@ def test_group_cells_blank_or_repeated_instead_of_merged(run_cli, tmp_path: Path
     [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
     assert [i["category"] for i in form["indicators"]] == ["产出指标"] * 3 + ["效益指标", "满意度指标"]
     assert sorted(d["code"] for d in form["diagnostics"] if d["severity"] == "error") == ["PD402"] * 4
+
+
+def test_a_total_typed_with_its_unit_and_a_grade_in_a_row_of_its_own(run_cli, tmp_path: Path):
+    """新洲 with 总分 typed as 98分 (still checked: 108.00) and 自评等级 | 良 under it (checked against 优)."""
+    fixture = load(FIXTURES["hubei-xinzhou-opera-2020"])
+    fixture["总分"], fixture["总分行分值"] = "98分", "100分"
+    fixture["版式"]["表后行"] = [["自评等级", "良"]]
+    docx = render(fixture, tmp_path / "total.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
+    assert sorted(d["code"] for d in form["diagnostics"]) == ["PD306", "PD307", "PD308", "PD402"]
