@@ -634,8 +634,12 @@ class _FormReader:
         name = " ".join(row.at(cols["name"]).split())
         if norm(name) in ("三级指标", "指标名称"):
             return
-        category = self.group(row, cols.get("category"), HIERARCHY) or self.category
+        written = self.group(row, cols.get("category"), HIERARCHY)
+        category = written or self.category
         sub = self.group(row, cols.get("subcategory"), ALL_SUBCATEGORIES) or self.subcategory
+        if not written and sub in ALL_SUBCATEGORIES and sub not in HIERARCHY.get(category, ()):
+            # no 一级 cell (a form without that column, or left blank): the 二级 says which block it is in
+            category = next((c for c, subs in HIERARCHY.items() if sub in subs), category)
         if not norm(name):  # a row kept from the blank template: its group stays, empty, as printed
             if sub in ALL_SUBCATEGORIES:
                 owner = category or next((c for c, subs in HIERARCHY.items() if sub in subs), "")

@@ -241,3 +241,13 @@ def test_a_total_typed_with_its_unit_and_a_grade_in_a_row_of_its_own(run_cli, tm
     (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
     [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
     assert sorted(d["code"] for d in form["diagnostics"]) == ["PD306", "PD307", "PD308", "PD402"]
+
+
+def test_a_form_without_a_first_level_column_files_each_row_by_its_second_level(run_cli, tmp_path: Path):
+    fixture = load(FIXTURES["hubei-xinzhou-opera-2020"])
+    fixture["版式"]["指标栏"] = [c for c in fixture["版式"]["指标栏"] if c[0] != "一级指标"]
+    docx = render(fixture, tmp_path / "no-first-level.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
+    assert [i["category"] for i in form["indicators"]] == ["产出指标"] * 4 + ["满意度指标"]
+    assert sorted(d["code"] for d in form["diagnostics"]) == ["PD306", "PD307", "PD402"]
