@@ -273,7 +273,8 @@ def score_against_spending(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 @rule("PD413", W, "比率指标的指标值超过 100%", ASSESSMENT_ONLY)
 def rate_target_within_hundred(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """名称以“率”结尾的指标（合格率、及时率、覆盖率），指标值一般不超过 100%；超过时多半是单位写错或多打了数字。
+    """名称以“率”或“度”结尾的指标（合格率、及时率、满意度、知晓度），指标值一般不超过 100%；超过时多半是单位写错
+    或多打了数字（增长率、提高率等除外）。
 
     A rate's target above 100 % (≥250% for a 认知度 or 合格率) is a unit or typing slip more often than a goal;
     growth rates (增长率、提高率) are left alone."""
