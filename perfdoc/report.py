@@ -92,9 +92,19 @@ def unknown_placeholders(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
+_MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]])")
+
+
 def fill(text: str, values: dict[str, str]) -> str:
-    """The inline placeholders replaced by the form's figures; {{ 扣分表 }} is left for the renderer."""
-    return PLACEHOLDER.sub(lambda m: m.group(0) if m.group(1) == TABLE else values.get(m.group(1), m.group(0)), text)
+    """The inline placeholders replaced by the form's figures, as literal text of the Markdown they go into
+    (a project named 「*试点*」 stays as written); {{ 扣分表 }} is left for the renderer."""
+
+    def value(m: re.Match[str]) -> str:
+        if m.group(1) == TABLE or m.group(1) not in values:
+            return m.group(0)
+        return _MARKDOWN_INLINE.sub(r"\\\1", values[m.group(1)])
+
+    return PLACEHOLDER.sub(value, text)
 
 
 def split_at_table(text: str) -> list[str | None]:

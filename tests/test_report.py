@@ -98,3 +98,16 @@ def test_placeholders_that_name_nothing_are_errors_and_no_report_is_built_withou
     shutil.copytree(CONTENT, seed)
     assert run_cli("--config", tmp_path / "perfdoc.toml", "build", seed, "--out", out).code == 0
     assert not list(out.rglob("*.自评报告.docx"))  # the seed's bodies have no report sections
+
+
+def test_figures_go_into_the_prose_as_literal_text():
+    """A project name with Markdown's marks in it is printed as written, not as emphasis or a link."""
+    from perfdoc.render.markdown import blocks
+    from perfdoc.report import fill
+
+    text = fill(
+        "项目「{{ 项目名称 }}」执行率 {{ 执行率 }}，{{ 未知 }}", {"项目名称": "*试点*_A[1]", "执行率": "99.94%"}
+    )
+    [block] = blocks(text)
+    assert "".join(r.text for r in block.runs) == "项目「*试点*_A[1]」执行率 99.94%，{{ 未知 }}"
+    assert not any(r.bold or r.italic for r in block.runs)
