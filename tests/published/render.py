@@ -13,8 +13,6 @@ from typing import Any
 
 import yaml
 from docx import Document
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 
 HERE = Path(__file__).parent
 
@@ -69,7 +67,6 @@ class _Grid:
         for column, first, last in self.vertical:
             top = table.cell(first, column)
             top.merge(table.cell(last, column))
-        _ = OxmlElement, qn  # python-docx writes vMerge itself; kept for readers of this helper
 
 
 def render(fixture: dict[str, Any], out: Path) -> Path:
