@@ -69,6 +69,10 @@ class IndicatorResult:
         w = self.indicator.weight
         return (w - self.score) if (w is not None and self.score is not None) else ZERO
 
+    def exceeds(self, ratio: Decimal) -> bool:
+        """A positive quantitative target reached `ratio` times or more: set too low (PD408, PD313, rollover)."""
+        return self.kind == QUANTITATIVE and not self.reverse and self.ratio is not None and self.ratio >= ratio
+
 
 @dataclass
 class Result:
@@ -204,9 +208,9 @@ def _deduct_overshoot(result: IndicatorResult, config: Config | None) -> None:
     """Where the profile says so, a positive target exceeded by exceed_ratio or more counts as 指标偏离 (set
     too low) and loses exceed_deduction points (one provincial platform: 30 % above → −2)."""
     w = result.indicator.weight
-    if config is None or not config.exceed_deduction or result.reverse or result.ratio is None or w is None:
+    if config is None or not config.exceed_deduction or w is None:
         return
-    if result.ratio >= config.exceed_ratio:
+    if result.exceeds(config.exceed_ratio):
         result.overshoot = True
         result.rule_score = max(w - config.exceed_deduction, ZERO)
 

@@ -381,21 +381,11 @@ def known_keys() -> frozenset[str]:
 LABELS: dict[str, str] = {
     "title": "财政项目支出绩效自评表",
     "funds": "项目资金",
-    "initial_budget": "年初预算数",
-    "budget": "全年预算数",
-    "executed": "全年执行数",
+    **FUNDING_COLUMNS,  # 年初预算数 / 全年预算数 / 全年执行数
     "weight": "分值",
     "execution_rate": "执行率",
     "score": "得分",
-    "total": "年度资金总额",
-    "appropriation": "其中：当年财政拨款",
-    "carryover": "上年结转资金",
-    "other": "其他资金",
-    "fiscal": "财政资金",
-    "special": "财政专户管理资金",
-    "unit_funds": "单位资金",
-    "central": "其中：中央补助",
-    "local": "地方补助",
+    **FUNDING_ROWS,  # the rows as the form prints them
     "execution_score": "得分",  # the 项目资金 block's (县级 20 + 80: 得分(20分*执行率)); "score" is the indicators'
     "execution_reason": "原因",
     "overall_goal": "年度总体目标",

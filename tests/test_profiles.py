@@ -83,6 +83,15 @@ def _snippet(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     return f
 
 
+def _built(run_cli, tmp_path: Path, *sources: Path) -> Path:
+    """`perfdoc build` of the sources under an empty perfdoc.toml (the packaged profiles): the output folder."""
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    out = tmp_path / "build"
+    for source in sources:
+        assert run_cli("--config", tmp_path / "perfdoc.toml", "build", source, "--out", out).code == 0
+    return out
+
+
 def _checked(run_cli, tmp_path: Path, source: Path, config: str = "") -> dict:
     """`perfdoc check --format json` of one source under a perfdoc.toml holding `config`: its form's entry."""
     (tmp_path / "perfdoc.toml").write_text(config, encoding="utf-8")
@@ -140,10 +149,7 @@ def test_qualitative_band_floors_come_from_the_profile(tmp_path: Path, run_cli):
 def test_the_forms_print_the_profiles_labels(tmp_path: Path, run_cli):
     from docx import Document
 
-    f = _snippet(tmp_path, *COUNTY_FORM)
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    out = tmp_path / "build"
-    assert run_cli("--config", tmp_path / "perfdoc.toml", "build", f, "--out", out).code == 0
+    out = _built(run_cli, tmp_path, _snippet(tmp_path, *COUNTY_FORM))
     page = (out / "2023" / "社区居家养老服务补贴.html").read_text(encoding="utf-8")
     assert '<h1 class="form-title">项目支出绩效自评表</h1>' in page
     assert "<th>预算数(A)</th>" in page and "<th>得分(20分*执行率)</th>" in page and "<th>年初目标值(A)</th>" in page
@@ -187,10 +193,7 @@ def test_a_split_profile_prints_three_target_columns(tmp_path: Path, run_cli):
 
     from .realtools import pdf_has_cell_text, pdf_words, require, soffice_to_pdf
 
-    f = _snippet(tmp_path, *SPLIT_FORM)
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    out = tmp_path / "build"
-    assert run_cli("--config", tmp_path / "perfdoc.toml", "build", f, "--out", out).code == 0
+    out = _built(run_cli, tmp_path, _snippet(tmp_path, *SPLIT_FORM))
     page = (out / "2023" / "社区居家养老服务补贴.html").read_text(encoding="utf-8")
     assert "<th>指标性质</th><th>指标值</th><th>度量单位</th>" in page
     assert '<td class="nature">≥</td><td class="target">500</td><td class="unit">人</td>' in page
@@ -241,12 +244,10 @@ def test_import_of_a_built_form_is_a_fixed_point_in_every_profile(tmp_path: Path
         ("实施单位: 某区养老服务指导中心\n", f"实施单位: 某区养老服务指导中心\n表式: {profile}\n"),
         *FIXED_POINT[profile],
     )
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
     cfg = tmp_path / "perfdoc.toml"
     first = _checked(run_cli, tmp_path, f)
     assert first["diagnostics"] == [], first["diagnostics"]
-    out = tmp_path / "build"
-    assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
+    out = _built(run_cli, tmp_path, f)
     docx = out / "2023" / "社区居家养老服务补贴.docx"
     imported = tmp_path / "imported"
     assert run_cli("--config", cfg, "import", docx, "--out", imported).code == 0
@@ -279,11 +280,8 @@ def test_rows_after_the_total_are_printed_and_imported_back(tmp_path: Path, run_
     """四川: 评价结论 / 存在问题 / 改进措施 under 合计, in the page and the Word form, and read back by import."""
     from docx import Document
 
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
     cfg = tmp_path / "perfdoc.toml"
-    example = ROOT / "docs" / "examples" / "sichuan.md"
-    out = tmp_path / "build"
-    assert run_cli("--config", cfg, "build", example, "--out", out).code == 0
+    out = _built(run_cli, tmp_path, ROOT / "docs" / "examples" / "sichuan.md")
     docx = out / "2023" / "社区居家养老服务补贴.docx"
     rows = [[c.text for c in row.cells] for row in Document(str(docx)).tables[1].rows]
     assert rows[-3][0] == "评价结论" and rows[-3][-1] == "项目按计划完成，资金支付及时，绩效目标基本实现。"
@@ -320,11 +318,9 @@ def test_an_empty_group_kept_from_the_blank_template_is_printed_and_imported_bac
 
     f = _snippet(tmp_path, ("    社会效益指标:\n", "    生态效益指标: []\n    社会效益指标:\n"))
     cfg = tmp_path / "perfdoc.toml"
-    cfg.write_text("", encoding="utf-8")
     first = _checked(run_cli, tmp_path, f)
     assert first["diagnostics"] == [] and first["total_score"] == "99.50"
-    out = tmp_path / "build"
-    assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
+    out = _built(run_cli, tmp_path, f)
     docx = out / "2023" / "社区居家养老服务补贴.docx"
     rows = [[c.text for c in row.cells] for row in Document(str(docx)).tables[1].rows]
     assert rows[3][1:4] == ["效益指标", "生态效益指标", ""] and rows[4][1:4] == [
@@ -346,10 +342,7 @@ def test_a_profile_prints_its_own_funding_columns_and_puts_the_weight_first(tmp_
 
     from .realtools import pdf_has_cell_text, pdf_words, require, soffice_to_pdf
 
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    cfg, out = tmp_path / "perfdoc.toml", tmp_path / "build"
-    for name in ("anhui", "ningxia"):
-        assert run_cli("--config", cfg, "build", ROOT / "docs" / "examples" / f"{name}.md", "--out", out).code == 0
+    out = _built(run_cli, tmp_path, *(ROOT / "docs" / "examples" / f"{name}.md" for name in ("anhui", "ningxia")))
     anhui = out / "2023" / "村级特色种养补贴到户项目.docx"
     funds, indicators = Document(str(anhui)).tables
     assert [c.text for c in funds.rows[2].cells[1:]] == [
@@ -391,10 +384,9 @@ def test_sichuan_prints_the_reason_for_a_low_execution_rate_and_reads_it_back(tm
         ("  分值: 10\n", "  分值: 10\n  原因: 部分服务合同年底签订，尾款次年支付。\n"),
         ("---\n\n## 预算目标", "存在问题: 执行进度慢。\n改进措施: 提前签订合同。\n---\n\n## 预算目标"),
     )
-    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
-    cfg, out = tmp_path / "perfdoc.toml", tmp_path / "build"
+    cfg = tmp_path / "perfdoc.toml"
     assert _checked(run_cli, tmp_path, f)["diagnostics"] == []
-    assert run_cli("--config", cfg, "build", f, "--out", out).code == 0
+    out = _built(run_cli, tmp_path, f)
     docx = out / "2023" / "社区居家养老服务补贴.docx"
     funds = Document(str(docx)).tables[0]
     assert [c.text for c in funds.rows[2].cells[-4:]] == ["预算执行率", "权重", "得分", "原因"]

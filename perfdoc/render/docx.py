@@ -6,7 +6,9 @@ read: a build with nothing to do never loads it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from .formats import FormOutput, OutputFormat, compiled
 
@@ -22,6 +24,32 @@ def render_form(job: FormOutput) -> bytes:
     renderer = compiled(f"docx:{template}", lambda: DocxRenderer(template))
     assert job.report.result is not None
     data: bytes = renderer.render_form(job.report.result, job.config, draft_errors=job.draft_errors)
+    return data
+
+
+def render_document(
+    job: FormOutput,
+    template_name: str,
+    context: Callable[[dict[str, str]], dict[str, Any]],
+    title: str,
+    subject: str,
+) -> bytes:
+    """One of the year's other Word documents (申报表, 监控表, 自评报告) through its template, the project's
+    or the packaged one, compiled once per process. ``context`` is given the template's style ids (for the
+    paragraphs it writes); the document carries the form's properties under its own title, and the draft mark
+    of a form with errors."""
+    from dataclasses import replace
+
+    from .context import draft_banner
+    from .templates import template_path
+    from .wordtemplate import CompiledDocxTemplate, core_properties
+
+    assert job.report.result is not None
+    template = template_path(job.config, template_name)
+    renderer = compiled(f"{template_name}:{template}", lambda: CompiledDocxTemplate(template))
+    core = replace(core_properties(job.report.result), title=title, subject=subject)
+    banner = draft_banner(job.draft_errors) if job.draft_errors else ""
+    data: bytes = renderer.render(context(renderer.style_ids_by_name), core, banner)
     return data
 
 

@@ -8,43 +8,52 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .docx import written_by_perfdoc
-from .formats import FormOutput, OutputFormat, compiled
+from .docx import render_document, written_by_perfdoc
+from .formats import FormOutput, OutputFormat
 
 if TYPE_CHECKING:
+    from ..config import Config
     from ..report import Deduction
+    from ..scoring import Result
 
 
 def render_report(job: FormOutput) -> bytes | None:
     """The report, or None when the source has no report sections (or is not yet an assessment)."""
-    from ..report import deductions, figures, fill, split_at_table
     from ..vocabulary import ASSESSMENT
-    from .markdown import blocks
-    from .templates import template_path
-    from .wordml import paragraphs_xml
-    from .wordtemplate import CompiledDocxTemplate, core_properties
 
     result = job.report.result
     assert result is not None
     a = result.assessment
     if not a.report_sections or a.stage != ASSESSMENT:
         return None
-    from dataclasses import replace
+    return render_document(
+        job,
+        "report.docx",
+        lambda style_ids: _report_context(result, job.config, style_ids),
+        title=f"{a.project} 绩效自评报告",
+        subject=f"{a.year} 年度项目支出绩效自评报告",
+    )
 
+
+def _report_context(result: Result, config: Config, style_ids: dict[str, str]) -> dict[str, Any]:
+    """The report's sections as Word paragraphs, their placeholders filled, {{ 扣分表 }} as a table."""
     from markupsafe import Markup
 
-    template = template_path(job.config, "report.docx")
-    renderer = compiled(f"report:{template}", lambda: CompiledDocxTemplate(template))
-    values = figures(result, job.config)
-    table = _deduction_table(deductions(result), renderer.style_ids_by_name)
+    from ..report import deductions, figures, fill, split_at_table
+    from .markdown import blocks
+    from .wordml import paragraphs_xml
+
+    a = result.assessment
+    values = figures(result, config)
+    table = _deduction_table(deductions(result), style_ids)
     sections = []
     for section in a.report_sections:
         xml = "".join(
-            table if piece is None else paragraphs_xml(blocks(fill(piece, values)), renderer.style_ids_by_name)
+            table if piece is None else paragraphs_xml(blocks(fill(piece, values)), style_ids)
             for piece in split_at_table(section.text)
         )
         sections.append({"title": section.title, "body": Markup(xml)})
-    ctx: dict[str, Any] = {
+    return {
         "project": a.project,
         "year": a.year or "",
         "unit": a.unit,
@@ -52,15 +61,6 @@ def render_report(job: FormOutput) -> bytes | None:
         "sections": sections,
         "figures": values,
     }
-    core = core_properties(result)
-    core = replace(core, title=f"{a.project} 绩效自评报告", subject=f"{a.year} 年度项目支出绩效自评报告")
-    banner = ""
-    if job.draft_errors:
-        from .context import draft_banner
-
-        banner = draft_banner(job.draft_errors)
-    data: bytes = renderer.render(ctx, core, banner)
-    return data
 
 
 def _deduction_table(rows: list[Deduction], style_ids: dict[str, str]) -> str:

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .docx import written_by_perfdoc
-from .formats import FormOutput, OutputFormat, compiled
+from .docx import render_document, written_by_perfdoc
+from .formats import FormOutput, OutputFormat
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -59,20 +59,16 @@ def _common(result: Result, config: Config, style_ids: dict[str, str]) -> dict[s
 
 
 def _render(job: FormOutput, kind: str, title: str, fill: dict[str, Any]) -> bytes:
-    from dataclasses import replace
-
-    from .context import draft_banner
-    from .templates import template_path
-    from .wordtemplate import CompiledDocxTemplate, core_properties
-
-    assert job.report.result is not None
-    template = template_path(job.config, f"{kind}.docx")
-    renderer = compiled(f"{kind}:{template}", lambda: CompiledDocxTemplate(template))
-    ctx = _common(job.report.result, job.config, renderer.style_ids_by_name) | fill | {"title": title}
-    a = job.report.result.assessment
-    core = replace(core_properties(job.report.result), title=f"{a.project} {title}（{a.year} 年度）", subject=title)
-    data: bytes = renderer.render(ctx, core, draft_banner(job.draft_errors) if job.draft_errors else "")
-    return data
+    result = job.report.result
+    assert result is not None
+    a = result.assessment
+    return render_document(
+        job,
+        f"{kind}.docx",
+        lambda style_ids: _common(result, job.config, style_ids) | fill | {"title": title},
+        title=f"{a.project} {title}（{a.year} 年度）",
+        subject=title,
+    )
 
 
 def render_plan(job: FormOutput) -> bytes | None:
@@ -104,7 +100,7 @@ def render_plan(job: FormOutput) -> bytes | None:
 def render_monitor(job: FormOutput) -> bytes | None:
     """The 绩效运行监控表 of a file with a 监控 block; None without one."""
     from ..numbers import fmt_amount, fmt_rate
-    from ..rules.monitoring import months_elapsed
+    from ..rules.monitoring import required_progress
 
     result = job.report.result
     assert result is not None
@@ -114,9 +110,8 @@ def render_monitor(job: FormOutput) -> bytes | None:
         return None
     places = job.config.places(a.money_unit)
     day = f"{block.as_of.month}月{block.as_of.day}日"
-    months = months_elapsed(block.as_of)
-    due = [(m, share) for m, share in job.config.monitor_thresholds if m <= months]
-    required = f"{max(due)[0]} 月底 ≥ {max(due)[1]}%" if due else "—"
+    due = required_progress(job.config.monitor_thresholds, block.as_of)
+    required = f"{due[0]} 月底 ≥ {due[1]}%" if due else "—"
     initial = result.totals.get("initial_budget")
     budget = result.totals.get("budget")
     fill = {

@@ -171,14 +171,14 @@ def units_agree(ctx: RuleContext) -> Iterator[Diagnostic]:
 
 @rule("PD408", N, "实际完成值远超年度指标值，指标值可能设定偏低", ASSESSMENT_ONLY)
 def target_not_exceeded_far(ctx: RuleContext) -> Iterator[Diagnostic]:
-    """实际完成值达到指标值的 exceed_ratio 倍（默认 1.5 倍）及以上时提示，下一年度宜调整指标值。
+    """实际完成值达到指标值的 exceed_ratio 倍（默认 1.3 倍，即超出 30%）及以上时提示，下一年度宜调整指标值。
 
     An actual far above a positive target (≥ exceed_ratio × target) suggests the target was set too low."""
     limit = ctx.config.exceed_ratio
     if ctx.config.exceed_deduction:
         return  # the profile deducts for it: PD313 checks the score instead
     for r in ctx.result.indicators:
-        if r.kind == QUANTITATIVE and not r.reverse and r.ratio is not None and r.ratio >= limit:
+        if r.exceeds(limit) and r.ratio is not None:
             ind = r.indicator
             yield ctx.diag(
                 "PD408",

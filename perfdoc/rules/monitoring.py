@@ -24,6 +24,13 @@ def months_elapsed(as_of: date) -> int:
     return as_of.month if as_of.day == last else as_of.month - 1
 
 
+def required_progress(thresholds: tuple[tuple[Decimal, Decimal], ...], as_of: date) -> tuple[Decimal, Decimal] | None:
+    """(month, percent) of the latest threshold the 截至 date has passed (7 月底: 6 月底 40 %), if any."""
+    months = months_elapsed(as_of)
+    due = [(month, need) for month, need in thresholds if month <= months]
+    return max(due) if due else None
+
+
 @rule("PD603", E, "绩效监控缺少截至日期或执行数", MONITOR_ONLY)
 def monitoring_complete(ctx: RuleContext) -> Iterator[Diagnostic]:
     """绩效监控（有「监控」一节的文件）须写明截至日期与截至该日的执行数，执行进度才算得出。
@@ -46,11 +53,10 @@ def spending_keeps_pace(ctx: RuleContext) -> Iterator[Diagnostic]:
     block, share = ctx.assessment.monitoring, ctx.result.spent_to_date
     if block is None or block.as_of is None or share is None:
         return
-    months = months_elapsed(block.as_of)
-    due = [(month, need) for month, need in ctx.config.monitor_thresholds if month <= months]
-    if not due:
+    due = required_progress(ctx.config.monitor_thresholds, block.as_of)
+    if due is None:
         return
-    month, need = max(due)
+    month, need = due
     if share < need:
         yield ctx.diag(
             "PD604",
