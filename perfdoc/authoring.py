@@ -17,7 +17,7 @@ from .emit import source_text
 from .load import CONTROL
 from .model import Assessment
 from .numbers import round2
-from .scoring import QUANTITATIVE, Result
+from .scoring import Result
 from .vocabulary import FUNDING_ROW_KEYS, HIERARCHY
 from .write import safe_filename, write_atomic
 
@@ -71,7 +71,7 @@ profile = "{profile}"          # {title}
 # goal_label = "{goal_label}"         # 预算目标、预期目标、年初设定目标……
 # execution_weight = {execution_weight}          # 预算执行率分值
 # weight_policy = false          # true：按表式的一级指标权重（默认财政部 产出50/效益30/满意度10/执行率10）检查
-# exceed_ratio = 1.5             # 实际 ≥ 1.5 倍指标值时提示指标值可能偏低
+# exceed_ratio = 1.3             # 实际 ≥ 1.3 倍指标值时提示指标值可能偏低
 # grade_bands = {{ "优" = 90, "良" = 80, "中" = 60, "差" = 0 }}
 content_dir = "content"
 build_dir = "build"
@@ -200,7 +200,7 @@ def targets_to_review(result: Result, exceed_ratio: Decimal) -> list[str]:
     out = []
     for r in result.indicators:
         ind = r.indicator
-        if r.kind == QUANTITATIVE and not r.reverse and r.ratio is not None and r.ratio >= exceed_ratio:
+        if r.exceeds(exceed_ratio) and r.ratio is not None:
             out.append(
                 f"「{ind.name}」上年实际 {ind.actual}，是指标值 {ind.target} 的 {round2(r.ratio)} 倍：建议提高指标值"
             )
