@@ -91,7 +91,22 @@ MISSED_PREFIXES = ("未", "没有", "未能", "不")
 MISSED_WORDS = {"未达成", "未完成", "未达到", "不符合", "未实现", "否", "没有完成"}
 
 # Reverse indicators written without ≤ (a bare `1%` target on 投诉率 means "at most").
-REVERSE_NAME_HINTS = ("投诉率", "差错率", "事故", "发生率", "超支", "违规", "失误率", "故障率", "返工率")
+REVERSE_NAME_HINTS = (
+    "投诉率",
+    "差错率",
+    "事故",
+    "发生率",
+    "超支",
+    "违规",
+    "失误率",
+    "故障率",
+    "返工率",
+    # kept within a plan or a ceiling: 人员控制率 92 % of 100 %, 预算调整率 0 % against 3 %, 结转结余率, 变动率
+    "控制率",
+    "调整率",
+    "结余率",
+    "变动率",
+)
 
 
 # -- the source vocabulary: keys of the front matter ------------------------------------------------------------
@@ -432,16 +447,19 @@ HEAD_WORDS = {
     "unit": Words(("实施单位", "项目实施单位", "执行单位")),
 }
 # The label of the funding block, which carries its unit.
-FUNDS_BLOCK = Words(within=("项目资金", "资金情况", "资金构成", "预算执行情况", "资金来源"))
+FUNDS_BLOCK = Words(("资金(万元)", "资金(元)"), ("项目资金", "资金情况", "资金构成", "预算执行情况", "资金来源"))
 
 # Columns of the funding block, tried in this order.
 FUND_COLUMN_WORDS = {
     "initial_budget": Words(("预算数(年初)",), ("年初预算",)),
-    "budget": Words(("预算数", "调整后预算数", "全年预算数", "调整预算数", "调整后预算"), ("全年预算",)),
+    "budget": Words(
+        ("预算数", "调整后预算数", "全年预算数", "调整预算数", "调整后预算", "全年(调整)预算数"), ("全年预算",)
+    ),
     "executed": Words(within=("执行数", "实际支出")),
-    "weight": Words(("分值", "权重", "分值权重")),
+    "weight": Words(("分值", "权重", "分值权重", "执行率权重", "执行率分值")),
+    # 得分 before 执行率: 执行率得分 (重庆) is the score, not the rate
+    "score": Words(("得分", "执行率得分"), ("得分(",)),  # 得分(20分*执行率) on 县级 forms
     "rate": Words(within=("执行率",)),
-    "score": Words(("得分",), ("得分(",)),  # 得分(20分*执行率) on 县级 forms
     "reason": Words(("原因", "偏差原因", "未完成原因", "执行偏差原因")),
 }
 # Rows of the funding block, tried in this order (结转 before 财政拨款: 上年结转的财政拨款 is a carry-over).
@@ -471,6 +489,8 @@ INDICATOR_COLUMN_WORDS = {
             "年度目标值",
             "目标值",
             "年初目标值",
+            "年初指标值",
+            "全年指标值",
             "预期值",
             "计划值",
             "计划指标值",
@@ -491,8 +511,8 @@ INDICATOR_COLUMN_WORDS = {
         )
     ),
     "completion": Words(("完成率", "指标完成率", "完成比例")),
-    "weight": Words(("分值", "权重", "分值权重", "参考分值", "权重分值", "指标分值")),
-    "score": Words(("得分", "自评得分", "评分", "实际得分")),
+    "weight": Words(("分值", "权重", "分值权重", "参考分值", "权重分值", "指标分值", "指标权重")),
+    "score": Words(("得分", "自评得分", "评分", "实际得分", "指标得分")),
     "reason": Words(within=("原因", "改进措施")),
 }
 TOTAL_WORDS = Words(("总分", "合计", "总计", "总分值", "综合得分", "总得分", "项目总得分", "自评总分"))

@@ -184,6 +184,13 @@ def test_the_seed_forms_built_as_word_check_as_clean_as_their_sources(run_cli, t
 # Column and row labels as other units print them; each must read the same figures and the same errors.
 LABEL_VARIANTS = [
     ("资金栏标签", None, "项目资金\n（万元）"),
+    ("资金栏标签", None, "资金（万元）"),
+    ("资金栏", 1, "全年(调整)预算数"),
+    ("资金栏", 3, "执行率权重"),
+    ("资金栏", 5, "执行率得分(分)"),
+    ("指标栏", 3, "年初指标值"),
+    ("指标栏", 5, "指标权重(分)"),
+    ("指标栏", 6, "指标得分(分)"),
     ("资金栏", 0, "年初预算数(万元)"),
     ("资金栏", 1, "全年预算数（A）"),
     ("资金栏", 2, "全年执行数（B）"),
@@ -251,3 +258,16 @@ def test_a_form_without_a_first_level_column_files_each_row_by_its_second_level(
     [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
     assert [i["category"] for i in form["indicators"]] == ["产出指标"] * 4 + ["满意度指标"]
     assert sorted(d["code"] for d in form["diagnostics"]) == ["PD306", "PD307", "PD402"]
+
+
+def test_full_marks_on_a_missed_target_is_one_error_even_on_a_coarse_form(run_cli, tmp_path: Path):
+    """廊坊 types its rate as 86% (a form of whole numbers); 10 of 10 on a target it missed (93 of ≥95, the rule
+    allows 9.79) is PD403's error, not PD316's warning about a rounding."""
+    fixture = load(FIXTURES["hebei-langfang-heating-2019"])
+    row = next(i for i in fixture["绩效指标"] if i["三级指标"] == "指标2工程验收合格率")
+    row["年度指标值"], row["实际完成值"] = "≥95%", "93%"
+    docx = render(fixture, tmp_path / "missed.docx")
+    (tmp_path / "perfdoc.toml").write_text("", encoding="utf-8")
+    [form] = run_cli("--config", tmp_path / "perfdoc.toml", "check", docx, "--format", "json").json()["files"]
+    about = [d["code"] for d in form["diagnostics"] if "工程验收合格率" in d["message"]]
+    assert about == ["PD403"]

@@ -187,3 +187,17 @@ def test_a_profile_deducting_for_a_target_far_exceeded_lowers_the_rule_score():
     reverse = score_indicator(ind("≤100万元", "20万元", "10"), ASSESSMENT, cfg)
     assert not reverse.overshoot and reverse.rule_score == D(10)
     assert score_indicator(ind("≥500人", "700人", "30"), ASSESSMENT).rule_score == D(30)
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "actual"),
+    [
+        ("财政供养人员控制率", "100%", "92%"),  # kept within the ceiling (重庆 部门整体 2021)
+        ("预算调整率", "3%", "0%"),
+        ("结转结余率", "2%", "0%"),
+        ("三公经费变动率", "5%", "3%"),
+    ],
+)
+def test_rates_kept_under_a_ceiling_are_reverse(name, target, actual):
+    r = score_indicator(ind(target, actual, "2", name=name), ASSESSMENT)
+    assert r.reverse and r.achieved is True and r.rule_score == D("2.00")

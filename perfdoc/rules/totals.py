@@ -173,6 +173,8 @@ def scores_typed_to_two_places(ctx: RuleContext) -> Iterator[Diagnostic]:
         ind = r.indicator
         if ind.score is None or r.rule_score is None or r.kind != QUANTITATIVE:
             continue
+        if r.achieved is False and ind.score == ind.weight:
+            continue  # full marks on a missed target: PD403's error, not a rounding
         if rounded_from(ind.score, r.rule_score, ctx.assessment.funds.execution_rate) and ind.score > r.rule_score:
             yield ctx.diag(
                 "PD316",
