@@ -1,11 +1,14 @@
-"""`perfdoc build`: the whole pipeline, in two phases, as Sphinx and mkdocs build.
+"""`perfdoc build`: the whole pipeline, as Sphinx and mkdocs build.
 
 1. collect the project's sources (content/) and the ones named; skip those whose inputs did not change;
-2. phase 1 (read): read, check and score every changed source, in parallel; nothing is rendered yet;
+2. read (in parallel): read, check and score every changed source, and render each of its forms into
+   temporary files under the name it asks for (``<year>/<项目名称>``), in the same worker, so that a form never
+   crosses a pipe: only its small digest and the names of its temporary files come back;
 3. settle what spans files: output names (the previous owner of a name keeps it; same project twice is PD501;
-   names that clean up alike get a suffix no other form uses), the forms that keep their last good files;
-4. phase 2 (write): render each form once, under its settled name, in parallel, into temporary files; then
-   rename every temporary file into place at once and remove the outputs no form produces any more;
+   names that clean up alike get a suffix no other form uses), the forms that keep their last good files.
+   A form whose settled name is not the one it was rendered under (a rare collision) loses its temporary files
+   and is rendered again under its settled name; nothing else is rendered twice;
+4. rename every temporary file into place at once and remove the outputs no form produces any more;
 5. converted formats (PDF), then the year summaries and the index from the digests of every form; the cache.
 
 Nothing is renamed into place before every form has rendered: a template error, a full disk or a crash leaves
@@ -251,21 +254,22 @@ class Staged:
 
 @dataclass
 class Checked:
-    """Phase 1 of one source: every form read, checked and scored, with its digest."""
+    """One source read, checked and scored, with a digest per form; and, when the source was named, each
+    renderable form rendered under the name it asks for (settled later: ``Form.provisional``)."""
 
     source: str  # the source file as given
     digests: list[Digest]
-    reports: list[FileReport | None]  # per digest, for the forms that may be rendered
+    renderable: list[bool]  # per digest: read and scored well enough to be written (or drafted)
+    rendered: list[Rendered | None]  # per digest: its files, rendered under digest.name before settling
 
 
 @dataclass
 class RenderItem:
-    """Phase 2 of one form: render it under the name the build settled."""
+    """One form to render again from its source, under the name the build settled (its name moved)."""
 
     source: str
     index: int  # the form's place in its source (a .docx may hold several)
     name: str
-    report: FileReport | None  # None: read the source again (a form from the cache whose name moved)
     draft_errors: int = 0
 
 
@@ -274,6 +278,7 @@ class Rendered:
     staged: Staged | None = None
     problems: list[Diagnostic] = field(default_factory=list)  # PD701 / PD901 of this form
     template_error: str | None = None  # everyone's problem: the build stops, nothing is written
+    draft_errors: int = 0  # the error count its draft mark shows
 
 
 def drafted(rep: FileReport, config: Config) -> FileReport:
@@ -290,9 +295,10 @@ def drafted(rep: FileReport, config: Config) -> FileReport:
     return rep
 
 
-def check_source(job: Job, source: Path) -> Checked:
-    """Read, check and score one source; nothing is rendered and nothing is written."""
-    checked = Checked(str(source), [], [])
+def check_source(job: Job, source: Path, render: bool = False) -> Checked:
+    """Read, check and score one source; with ``render``, render each of its renderable forms into temporary
+    files under the name it asks for. Nothing is renamed into place here."""
+    checked = Checked(str(source), [], [], [])
     for rep in report_source(source, job.config):
         a = rep.assessment
         name = output_name(a.year, a.project, rep.path) if a and a.project else None
@@ -302,33 +308,41 @@ def check_source(job: Job, source: Path) -> Checked:
         digest = digest_of(rep, config, name)
         renderable = name is not None and rep.result is not None and (rep.ok or job.draft)
         digest.draft = renderable and not rep.ok
-        rep.raw = None  # positions are placed: the raw tree need not travel back from a worker
         checked.digests.append(digest)
-        checked.reports.append(rep if renderable else None)
+        checked.renderable.append(renderable)
+        if render and renderable and name is not None:
+            draft_errors = digest.errors if digest.draft else 0
+            checked.rendered.append(render_report(job, rep, name, draft_errors))
+        else:
+            checked.rendered.append(None)
     return checked
 
 
 def render_item(job: Job, item: RenderItem) -> Rendered:
-    """Render one form under its settled name; a write failure or a failure of perfdoc itself becomes a
-    diagnostic of the form (PD701, PD901). A template error is everyone's: it stops the build."""
-    rep = item.report
-    path = item.source
+    """Render one form again, from its source, under its settled name (its name moved since it was read)."""
     try:
-        if rep is None:
-            reports = report_source(Path(item.source), job.config)
-            rep = reports[item.index] if item.index < len(reports) else None
-            if rep is not None and job.draft and not rep.ok:
-                drafted(rep, rep.config or job.config)
-        if rep is None or rep.result is None:
-            return Rendered()
-        path = rep.path
-        return Rendered(render_staged(job, rep, item.name, item.draft_errors))
+        reports = report_source(Path(item.source), job.config)
+        rep = reports[item.index] if item.index < len(reports) else None
+        if rep is not None and job.draft and not rep.ok:
+            drafted(rep, rep.config or job.config)
+    except Exception as exc:
+        return Rendered(problems=[internal_error(item.source, exc).diagnostics[0]])
+    if rep is None or rep.result is None:
+        return Rendered()
+    return render_report(job, rep, item.name, item.draft_errors)
+
+
+def render_report(job: Job, rep: FileReport, name: str, draft_errors: int) -> Rendered:
+    """Render one checked form under a name; a write failure or a failure of perfdoc itself becomes a
+    diagnostic of the form (PD701, PD901). A template error is everyone's: it stops the build."""
+    try:
+        return Rendered(render_staged(job, rep, name, draft_errors), draft_errors=draft_errors)
     except TemplateError as exc:
         return Rendered(template_error=str(exc))
     except WriteError as exc:
-        return Rendered(problems=[Diagnostic.make("PD701", str(exc)).with_path(path)])
+        return Rendered(problems=[Diagnostic.make("PD701", str(exc)).with_path(rep.path)])
     except Exception as exc:
-        return Rendered(problems=[internal_error(path, exc).diagnostics[0]])
+        return Rendered(problems=[internal_error(rep.path, exc).diagnostics[0]])
 
 
 def render_staged(job: Job, rep: FileReport, name: str, draft_errors: int) -> Staged:
@@ -371,9 +385,9 @@ def _init_worker(job: Job) -> None:
     _job = job
 
 
-def _work_check(source: str) -> Checked:
+def _work_check(item: tuple[str, bool]) -> Checked:
     assert _job is not None
-    return check_source(_job, Path(source))
+    return check_source(_job, Path(item[0]), item[1])
 
 
 def _work_render(item: RenderItem) -> Rendered:
@@ -383,38 +397,30 @@ def _work_render(item: RenderItem) -> Rendered:
 
 class Workers:
     """The build's processes, started only when the work is worth it; results come back in the order given,
-    whatever order the workers finish in.
-
-    Where processes fork (Linux), the rendering phase starts its workers after the reading phase has
-    finished, so that they inherit the checked forms: only an index crosses the pipe, not the form.
-    Elsewhere the forms are sent to the workers.
-    """
+    whatever order the workers finish in. Each source is read, checked and rendered by one worker, so that
+    only digests and file names cross the pipe."""
 
     def __init__(self, job: Job, jobs: int):
         self.job, self.jobs = job, jobs
         self.pool: Any = None
-
-    @property
-    def fork(self) -> bool:
-        import multiprocessing  # here: a build with nothing to render starts no process and imports none of it
-
-        return "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
 
     def _pool(self, total: int) -> Any:
         if self.jobs <= 1 or total < 4:
             return None
         if self.pool is None:
             import concurrent.futures as cf
-            import multiprocessing
+            import multiprocessing  # here: a build with nothing to do starts no process and imports none of it
 
-            ctx = multiprocessing.get_context("fork" if self.fork else "spawn")
-            self.pool = cf.ProcessPoolExecutor(
-                self.jobs, mp_context=ctx, initializer=_init_worker, initargs=(self.job,)
-            )
+            fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
+            ctx = multiprocessing.get_context("fork" if fork else "spawn")
+            workers = min(self.jobs, total)
+            self.pool = cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(self.job,))
         return self.pool
 
     def _chunk(self, total: int) -> int:
-        return max(1, min(32, total // (self.jobs * 8)))
+        # Small chunks: a form takes milliseconds and a pipe round trip far less, and the last chunks must not
+        # leave one worker busy while the other waits.
+        return max(1, min(8, total // (self.jobs * 16)))
 
     def map(self, local: Callable[[Job, Any], Any], remote: Callable[[Any], Any], items: list[Any]) -> Iterable[Any]:
         pool = self._pool(len(items))
@@ -423,29 +429,10 @@ class Workers:
         results: Iterable[Any] = pool.map(remote, items, chunksize=self._chunk(len(items)))
         return results
 
-    def map_inherited(self, local: Callable[[Job, Any], Any], items: list[Any]) -> Iterable[Any]:
-        """Like map, but the items reach forked workers through their memory, not through a pipe."""
-        global _inherited
-        if self.jobs <= 1 or len(items) < 4 or not self.fork:
-            return self.map(local, _work_render, items)
-        self.close()  # the reading phase's workers hold nothing of the forms settled since
-        _inherited = items
-        pool = self._pool(len(items))
-        results: Iterable[Any] = pool.map(_work_inherited, range(len(items)), chunksize=self._chunk(len(items)))
-        return results
-
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
-
-
-_inherited: list[Any] = []
-
-
-def _work_inherited(index: int) -> Rendered:
-    assert _job is not None
-    return render_item(_job, _inherited[index])
 
 
 # -- the build -------------------------------------------------------------------------------------------------
@@ -460,8 +447,9 @@ class Form:
     index: int  # its place in the source
     order: int  # source order
     digest: Digest
-    report: FileReport | None = None  # checked in this run and renderable
-    staged: Staged | None = None  # rendered in this run
+    renderable: bool = False  # checked in this run, named, and can be written (or drafted)
+    provisional: Rendered | None = None  # rendered while it was read, under the name it asked for
+    staged: Staged | None = None  # rendered in this run, under its settled name
     cached: dict[str, str] | None = None  # its outputs of the last build (relative paths)
     rebuilt: bool = False
     cached_draft: bool = False  # those outputs are drafts: never kept as a form's "last good" files
@@ -519,44 +507,61 @@ def build(
         if not fresh:
             stale.append(s)
 
-    # 2. Phase 1: read and check every source that changed (rendering nothing yet).
+    # 2. Read, check and render every source that changed, each in one worker; only the named ones render.
     workers = Workers(job, jobs or os.cpu_count() or 1)
     try:
-        to_check = [str(s) for s in stale]
+        to_check = [(str(s), ids[s] in named_ids) for s in stale]
         checked: dict[str, Checked] = {}
         shown = [s for s in stale if ids[s] in named_ids]  # progress for the sources this build was given
         done = 0
-        for c in workers.map(lambda j, x: check_source(j, Path(x)), _work_check, to_check):
+        for c in workers.map(lambda j, x: check_source(j, Path(x[0]), x[1]), _work_check, to_check):
             checked[c.source] = c
             if progress and ids[Path(c.source)] in named_ids:
                 done += 1
                 progress(done, len(shown), display_path(Path(c.source)))
         forms = _forms(sources, ids, named_ids, checked, cache)
         result.rebuilt = sum(1 for s in stale if ids[s] in named_ids)
+        provisional = [f.provisional for f in forms if f.provisional is not None]
+        failed = [r.template_error for r in provisional if r.template_error]
+        if failed:
+            discard_all(r.staged for r in provisional)
+            raise TemplateError(failed[0])
 
-        # 3. Settle what spans files: PD501, output names, the forms that keep their last good files.
+        # 3. Settle what spans files: PD501, output names, the forms that keep their last good files. A form
+        # rendered under another name than the one settled (a collision) is rendered again; so is one from the
+        # cache whose name moved.
         settle_names(forms)
-
-        # 4. Phase 2: render what was named and changed, or whose name moved, under its settled name.
-        todo = [f for f in forms if _to_render(f, named_ids)]
+        todo: list[Form] = []
+        for f in forms:
+            r, f.provisional = f.provisional, None
+            wanted = _to_render(f, named_ids)
+            name = f.digest.name
+            draft_errors = f.digest.errors if f.digest.draft else 0
+            if (
+                r is not None
+                and wanted
+                and r.draft_errors == draft_errors
+                and (r.staged is None or r.staged.name == name)
+            ):
+                _rendered(f, r)
+                continue
+            if r is not None:
+                discard_all([r.staged])
+            if wanted:
+                todo.append(f)
         items = [
-            RenderItem(f.source, f.index, f.digest.name or "", f.report, f.digest.errors if f.digest.draft else 0)
-            for f in todo
+            RenderItem(f.source, f.index, f.digest.name or "", f.digest.errors if f.digest.draft else 0) for f in todo
         ]
-        rendered = list(workers.map_inherited(render_item, items))
+        rendered = list(workers.map(render_item, _work_render, items))
     finally:
         workers.close()
     failed = [r.template_error for r in rendered if r.template_error]
     if failed:
+        discard_all(f.staged for f in forms)
         discard_all(r.staged for r in rendered)
         raise TemplateError(failed[0])
     for form, r in zip(todo, rendered, strict=True):
-        form.staged, form.rebuilt = r.staged, form.rebuilt or r.staged is not None
-        if r.problems:
-            form.digest.diagnostics += r.problems
-            form.digest.recheck()
-            form.digest.draft = False
-            _keep_last_good(form)
+        _rendered(form, r)
 
     # 5. Commit: every staged file into place, then remove what no form produces any more.
     live = set(ids.values())
@@ -596,6 +601,15 @@ def build(
     return result
 
 
+def _rendered(form: Form, r: Rendered) -> None:
+    form.staged, form.rebuilt = r.staged, form.rebuilt or r.staged is not None
+    if r.problems:
+        form.digest.diagnostics += r.problems
+        form.digest.recheck()
+        form.digest.draft = False
+        _keep_last_good(form)
+
+
 def _outputs_exist(out: Path, entry: Entry) -> bool:
     return all((out / rel).is_file() for files in entry.outputs for rel in files.values())
 
@@ -611,14 +625,26 @@ def _forms(
         previous = entry.outputs if entry else []
         c = checked.get(str(s))
         if c is not None:
-            for i, (d, rep) in enumerate(zip(c.digests, c.reports, strict=True)):
+            for i, (d, renderable, r) in enumerate(zip(c.digests, c.renderable, c.rendered, strict=True)):
                 cached = previous[i] if i < len(previous) else None
                 was_draft = bool(entry and i < len(entry.digests) and entry.digests[i].draft)
                 named = sid in named_ids  # changed but not named (a partial build): its figures, not its files
-                forms.append(Form(sid, str(s), i, order, d, rep if named else None, None, cached, named, was_draft))
+                form = Form(
+                    sid,
+                    str(s),
+                    i,
+                    order,
+                    d,
+                    renderable and named,
+                    r,
+                    cached=cached,
+                    rebuilt=named,
+                    cached_draft=was_draft,
+                )
+                forms.append(form)
         elif entry is not None:
             for i, (d, files) in enumerate(zip(entry.digests, entry.outputs, strict=True)):
-                forms.append(Form(sid, str(s), i, order, d, None, None, files))
+                forms.append(Form(sid, str(s), i, order, d, cached=files))
     return forms
 
 
@@ -628,7 +654,7 @@ def _to_render(form: Form, named_ids: set[str]) -> bool:
     if form.sid not in named_ids or d.name is None or not (d.ok or d.draft) or d.kept:
         return False
     if form.rebuilt:
-        return form.report is not None
+        return form.renderable
     return bool(form.cached) and not _held(form, d.name.casefold())
 
 
@@ -669,7 +695,7 @@ def settle_names(forms: list[Form]) -> None:
                 d.diagnostics.append(duplicate_project(d.path, d.year, d.project, winner.digest.path, at))
                 d.recheck()
                 d.name, d.draft = None, False
-                form.report, form.cached = None, None
+                form.renderable, form.cached = False, None
                 continue
             base = d.name or ""
             stem = safe_filename(Path(d.path.split("#")[0]).stem, max_bytes=60)
