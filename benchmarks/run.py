@@ -253,10 +253,10 @@ def main() -> None:
                 )
             )
 
+    version = subprocess.run([pandoc, "--version"], capture_output=True, text=True).stdout if pandoc else ""
     print(
         f"Machine: {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        f"{', ' + subprocess.run([pandoc, '--version'], capture_output=True, text=True).stdout.splitlines()[0] if pandoc else ''}"
-        f"; {time.strftime('%Y-%m-%d')}\n"
+        f"{', ' + version.splitlines()[0] if version else ''}; {time.strftime('%Y-%m-%d')}\n"
     )
     if not pandoc:
         print("pandoc is not installed (apt-get install pandoc): its rows are left out.\n")
