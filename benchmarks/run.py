@@ -142,6 +142,7 @@ def main() -> None:
         # The example project: what most users run.
         project = work / "project"
         shutil.copytree(ROOT / "content", project / "content")
+
         def build_project() -> float:
             shutil.rmtree(project / "build", ignore_errors=True)
             return run(perfdoc("build", "-j", str(jobs)), cwd=project)
