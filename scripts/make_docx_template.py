@@ -606,6 +606,31 @@ def main() -> None:
             folder = OUT.parent / "profiles" / profile.stem
             folder.mkdir(parents=True, exist_ok=True)
             form_template(folder / "form.docx", split, rows, head, tail, completion, columns, weight_first)
+    precompile()
+
+
+def precompile() -> None:
+    """Every packaged Word template's patched parts, by the template's sha256, so that a build does not import
+    docxtpl to patch them (perfdoc.render.wordtemplate.patched_parts); stale ones are removed."""
+    import hashlib
+    import io
+    import json
+    import zipfile
+
+    from perfdoc.render.wordtemplate import COMPILED_FOLDER, patch_parts
+
+    folder = OUT.parent / COMPILED_FOLDER
+    folder.mkdir(exist_ok=True)
+    wanted = set()
+    for template in sorted(OUT.parent.rglob("*.docx")):
+        raw = template.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            members = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+        target = folder / f"{hashlib.sha256(raw).hexdigest()}.json"
+        target.write_text(json.dumps(patch_parts(raw, members), ensure_ascii=False, sort_keys=True), encoding="utf-8")
+        wanted.add(target)
+    for stale in set(folder.glob("*.json")) - wanted:
+        stale.unlink()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """The Word form, rendered through a docxtpl template parsed and compiled once per process.
 
 docxtpl's own ``render()`` re-reads, re-patches and recompiles the template for every document; a build of
-many forms instead patches each templated part once (docxtpl's ``patch_xml``, so every docxtpl tag works),
+many forms instead patches each templated part once (docxtpl's ``patch_xml``, so every docxtpl tag works; for the
+packaged templates this was done when they were generated: ``patched_parts``),
 compiles it once with autoescape on, and per form only renders strings and writes a zip whose unchanged
 members were compressed once.
 """
@@ -34,6 +35,7 @@ from .wordml import (
 _LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\x07\x0c]")
 TEMPLATED_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml")
 CORE_PART = "docProps/core.xml"
+COMPILED_FOLDER = "compiled"  # in the packaged templates: their patched parts, by the .docx's sha256
 
 
 class CompiledDocxTemplate:
@@ -44,15 +46,13 @@ class CompiledDocxTemplate:
         import zipfile
 
         import jinja2
-        from docxtpl import DocxTemplate
 
         self.template = template
         try:
             raw = template.read_bytes()
             with zipfile.ZipFile(io.BytesIO(raw)) as zf:
                 members = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
-            self._docxtpl = DocxTemplate(io.BytesIO(raw))
-            self._docxtpl.init_docx()
+            patched = patched_parts(raw, members)
         except Exception as exc:  # a template is a user's file: a broken zip or XML is a message, not a traceback
             raise TemplateError(f"Word 模板 {template} 无法读取：{_xml_problem(exc)}") from None
         env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
@@ -60,10 +60,9 @@ class CompiledDocxTemplate:
         self._static: dict[str, ZipEntry] = {}
         self._compiled: dict[str, jinja2.Template] = {}
         for name, data in members:
-            if name.startswith(TEMPLATED_PARTS) and b"{" in data:
+            if name in patched:
                 try:
-                    source = _label_text(_literal_braces(self._docxtpl.patch_xml(data.decode("utf-8"))))
-                    self._compiled[name] = env.from_string(source)
+                    self._compiled[name] = env.from_string(_label_text(_literal_braces(patched[name])))
                 except jinja2.TemplateSyntaxError as exc:
                     raise TemplateError(f"Word 模板 {template} 的 {name} 有语法错误：{exc.message}") from None
                 except Exception as exc:
@@ -97,7 +96,9 @@ class CompiledDocxTemplate:
                 if banner and name == "word/document.xml":
                     xml = insert_banner(xml, banner)
                 if _LISTING_CHARS.search(xml):  # tabs and line breaks in content become w:tab and w:br
-                    xml = self._docxtpl.resolve_listing(xml)
+                    from docxtpl import DocxTemplate
+
+                    xml = DocxTemplate.resolve_listing(None, xml)  # a function of the XML alone
                 if name == "word/document.xml":
                     xml = apply_vertical_merges(xml)
                 entries.append(ZipEntry.of(name, xml.encode("utf-8")))
@@ -137,6 +138,42 @@ class DocxRenderer(CompiledDocxTemplate):
             banner = draft_banner(draft_errors)
             core = replace(core, title=f"【草稿】{core.title}", subject=f"草稿：{core.subject}（有错误）")
         return self.render(ctx, core, banner)
+
+
+def patched_parts(raw: bytes, members: list[tuple[str, bytes]]) -> dict[str, str]:
+    """The templated parts of a Word template (those holding a tag), after docxtpl's ``patch_xml``.
+
+    The packaged templates are patched when they are generated (scripts/make_docx_template.py), into
+    templates/compiled/<sha256 of the .docx>.json: a build that renders them does not import docxtpl and
+    python-docx (~75 ms) nor parse the template with them. Any other template, or a packaged one edited, is
+    patched here, once per process. ``tests/test_wordtemplate.py`` keeps the precompiled parts equal to what
+    docxtpl makes of the templates now.
+    """
+    import hashlib
+    import json
+
+    from .templates import PACKAGED_TEMPLATES
+
+    precompiled = PACKAGED_TEMPLATES / COMPILED_FOLDER / f"{hashlib.sha256(raw).hexdigest()}.json"
+    if precompiled.is_file():
+        parts: dict[str, str] = json.loads(precompiled.read_text(encoding="utf-8"))
+        return parts
+    return patch_parts(raw, members)
+
+
+def patch_parts(raw: bytes, members: list[tuple[str, bytes]]) -> dict[str, str]:
+    """docxtpl's patch_xml of every templated part: tags split across runs joined, {%tr %} rows and the like.
+    The document is opened with docxtpl first, so that a template Word cannot open is said to be one."""
+    import io
+
+    from docxtpl import DocxTemplate
+
+    DocxTemplate(io.BytesIO(raw)).init_docx()
+    return {
+        name: DocxTemplate.patch_xml(None, data.decode("utf-8"))  # a function of the XML alone
+        for name, data in members
+        if name.startswith(TEMPLATED_PARTS) and b"{" in data
+    }
 
 
 _LABEL_RUN = re.compile(r'<w:t xml:space="preserve">(\{\{ labels\.[a-z_]+ \}\})</w:t>')

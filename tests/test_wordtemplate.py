@@ -1,0 +1,70 @@
+"""The packaged Word templates' patched parts are computed when the templates are generated, so that a build
+does not import docxtpl; these tests keep them true to the templates and to docxtpl."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from perfdoc.check import check_file
+from perfdoc.config import Config
+from perfdoc.render.templates import PACKAGED_TEMPLATES
+from perfdoc.render.wordtemplate import COMPILED_FOLDER, DocxRenderer, patch_parts
+
+from .conftest import ROOT
+
+
+def _members(raw: bytes) -> list[tuple[str, bytes]]:
+    with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+        return [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+
+
+def test_every_packaged_template_has_its_patched_parts_and_they_are_docxtpl_s() -> None:
+    templates = sorted(PACKAGED_TEMPLATES.rglob("*.docx"))
+    assert len(templates) >= 11  # form, summary, report, monitor, plan and the profiles' forms
+    expected = set()
+    for template in templates:
+        raw = template.read_bytes()
+        stored = PACKAGED_TEMPLATES / COMPILED_FOLDER / f"{hashlib.sha256(raw).hexdigest()}.json"
+        assert stored.is_file(), f"{template}: run python scripts/make_docx_template.py"
+        assert json.loads(stored.read_text(encoding="utf-8")) == patch_parts(raw, _members(raw)), template
+        expected.add(stored.name)
+    assert {p.name for p in (PACKAGED_TEMPLATES / COMPILED_FOLDER).glob("*.json")} == expected  # none stale
+
+
+def test_a_packaged_template_renders_the_same_precompiled_or_patched_now(tmp_path: Path) -> None:
+    """The same template in another zip (another content hash, as a unit's copy would be) is patched by docxtpl
+    at build time: both give the same form to the byte."""
+    packaged = PACKAGED_TEMPLATES / "form.docx"
+    raw = packaged.read_bytes()
+    copy = tmp_path / "form.docx"
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(copy, "w", zipfile.ZIP_STORED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+    assert hashlib.sha256(copy.read_bytes()).digest() != hashlib.sha256(raw).digest()
+    config = Config()
+    result = check_file(ROOT / "content" / "2020" / "incubator.md", config).result
+    assert result is not None
+    precompiled = DocxRenderer(packaged).render_form(result, config)
+    patched_now = DocxRenderer(copy).render_form(result, config)
+    assert precompiled == patched_now
+
+
+def test_a_build_of_the_examples_imports_neither_docxtpl_nor_openpyxl(tmp_path: Path) -> None:
+    probe = (
+        "import sys\n"
+        "from perfdoc.cli import main\n"
+        "try:\n"
+        f"    main(['build', '--out', {str(tmp_path / 'build')!r}, '-j', '1', {str(ROOT / 'content')!r}])\n"
+        "except SystemExit as exc:\n"
+        "    assert not exc.code, exc.code\n"
+        "print(sorted(m for m in ('docxtpl', 'docx', 'openpyxl', 'lxml') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "build" / "2020" / "summary.xlsx").is_file()
