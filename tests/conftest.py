@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,11 @@ SEED_FILES = {
     "开展科技金融工作及服务": CONTENT / "2020" / "sci-tech-finance.md",
     "中国创新创业大赛（上海赛区）": CONTENT / "2020" / "innovation-contest.md",
 }
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compiled templates go to a cache of this test session, never to the user's (perfdoc.render.codecache)."""
+    os.environ.setdefault("PERFDOC_CACHE_DIR", tempfile.mkdtemp(prefix="perfdoc-test-cache-"))
 
 
 class CliResult:

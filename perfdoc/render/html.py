@@ -16,6 +16,7 @@ from ..config import Config
 from ..diagnostics import TemplateError
 from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
+from .codecache import bytecode_cache, environment_options
 from .formats import CollectionOutput, FormOutput, OutputFormat, compiled, href, per_form, registry, wants
 
 FORM_TEMPLATE = "form.html.j2"
@@ -47,6 +48,7 @@ class HtmlRenderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.env.bytecode_cache = bytecode_cache(environment_options(self.env))
         try:
             self.form_template = self.env.get_template(FORM_TEMPLATE)
             self.index_template = self.env.get_template(INDEX_TEMPLATE)

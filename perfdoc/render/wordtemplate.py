@@ -17,6 +17,7 @@ from typing import Any
 from ..config import Config
 from ..diagnostics import TemplateError
 from ..scoring import Result
+from .codecache import from_source
 from .context import draft_banner, form_context
 from .markdown import blocks
 from .wordml import (
@@ -62,7 +63,7 @@ class CompiledDocxTemplate:
         for name, data in members:
             if name in patched:
                 try:
-                    self._compiled[name] = env.from_string(_label_text(_literal_braces(patched[name])))
+                    self._compiled[name] = from_source(env, _label_text(_literal_braces(patched[name])))
                 except jinja2.TemplateSyntaxError as exc:
                     raise TemplateError(f"Word 模板 {template} 的 {name} 有语法错误：{exc.message}") from None
                 except Exception as exc:
