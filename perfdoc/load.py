@@ -139,9 +139,13 @@ _KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#\s]*?):
 
 
 def _check_colons(path: str, lines: list[str], offset: int, keys: frozenset[str]) -> None:
+    text = "\n".join(lines)
+    odd = any(ch in text for ch in _ODD_SPACES)  # most files have none: their lines need not be looked at for it
+    wide = "：" in text
     for i, line in enumerate(lines):
-        _check_odd_spaces(path, line, offset + i + 1)
-        m = _KEY_FULLWIDTH.match(line)
+        if odd:
+            _check_odd_spaces(path, line, offset + i + 1)
+        m = _KEY_FULLWIDTH.match(line) if wide else None
         if m and m.group(2).strip() in keys:
             raise _err(
                 path,
@@ -155,12 +159,15 @@ def _check_colons(path: str, lines: list[str], offset: int, keys: frozenset[str]
             raise _err(path, "PD101", f"「{m.group(2).strip()}:」的冒号后须空一格再写值", offset + i + 1, m.end(2) + 1)
 
 
+_ODD_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?[^\s#:：'\"{}\[\]][^:#]*?:([\u00a0\u3000])")
+
+
 def _check_odd_spaces(path: str, line: str, number: int) -> None:
     indent = line[: len(line) - len(line.lstrip(" \t\u00a0\u3000"))]
     for ch, name in _ODD_SPACES.items():
         if ch in indent:
             raise _err(path, "PD101", f"缩进中有{name}，请改为普通半角空格", number, indent.index(ch) + 1)
-    m = re.match(r"^\s*(?:-\s+)?[^\s#:：'\"{}\[\]][^:#]*?:([\u00a0\u3000])", line)
+    m = _ODD_AFTER_COLON.match(line)
     if m:
         raise _err(path, "PD101", f"冒号后是{_ODD_SPACES[m.group(1)]}，请改为普通半角空格", number, m.start(1) + 1)
 
@@ -264,6 +271,9 @@ class _Walker:
     """Node graph → plain data, recording where each key and value stands."""
 
     def __init__(self, path: str, offset: int, doc: RawDocument, controls: list[tuple[Position, str]]):
+        import yaml
+
+        self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
         self.path = path
         self.offset = offset
         self.doc = doc
@@ -279,8 +289,6 @@ class _Walker:
         self.errors.append(Diagnostic.make(code, message, fld, position).with_path(self.path))
 
     def walk(self, node: object, raw_path: RawPath, depth: int) -> object:
-        import yaml
-
         start = self.pos(node.start_mark)  # type: ignore[attr-defined]
         self.doc.source_map.value_pos[raw_path] = start
         if id(node) in self.seen:
@@ -294,14 +302,14 @@ class _Walker:
         if tag not in _ALLOWED_TAGS:
             self.error("PD109", f"不支持 YAML 标签 {tag}：perfdoc 只读取纯数据", start, raw_path)
             return None
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self.scalar_node):
             return self.scalar(node, raw_path, start)
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.sequence_node):
             return [self.walk(child, (*raw_path, i), depth + 1) for i, child in enumerate(node.value)]
         result: dict[str, object] = {}
         for key_node, value_node in node.value:  # type: ignore[attr-defined]
             kpos = self.pos(key_node.start_mark)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _ALLOWED_TAGS:
+            if not isinstance(key_node, self.scalar_node) or key_node.tag not in _ALLOWED_TAGS:
                 self.error("PD202", "字段名必须是文字", kpos, raw_path)
                 continue
             key = str(key_node.value).strip()
@@ -325,12 +333,15 @@ class _Walker:
         value: str = node.value  # type: ignore[attr-defined]
         if node.tag == _STD_TAG + "null" and not node.style:  # type: ignore[attr-defined]
             return None
-        end = self.pos(node.end_mark)  # type: ignore[attr-defined]
-        for p, name in self.controls:
-            if (start.line, start.column) <= (p.line, p.column) < (end.line, end.column):
-                self.error("PD107", f"含有控制字符 {name}，请删除（常见于从 PDF 或网页复制的文本）", p, raw_path)
-                return None
-        bad = CONTROL.search(value)  # escapes such as "\x07" in double-quoted strings
+        if self.controls:
+            end = self.pos(node.end_mark)  # type: ignore[attr-defined]
+            for p, name in self.controls:
+                if (start.line, start.column) <= (p.line, p.column) < (end.line, end.column):
+                    self.error("PD107", f"含有控制字符 {name}，请删除（常见于从 PDF 或网页复制的文本）", p, raw_path)
+                    return None
+        # Typed control characters were replaced before parsing (and are reported above); only the escapes of
+        # a double-quoted string ("\x07") can make new ones.
+        bad = CONTROL.search(value) if node.style == '"' else None  # type: ignore[attr-defined]
         if bad:
             self.error("PD107", f"含有控制字符 {control_name(bad.group())}，请删除", start, raw_path)
             return None

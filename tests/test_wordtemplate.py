@@ -6,15 +6,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from perfdoc.check import check_file
 from perfdoc.config import Config
 from perfdoc.render.templates import PACKAGED_TEMPLATES
-from perfdoc.render.wordtemplate import COMPILED_FOLDER, DocxRenderer, patch_parts
+from perfdoc.render.wordml import VM_CONTINUE, VM_RESTART, _markers
+from perfdoc.render.wordtemplate import _LISTING_CHARS, COMPILED_FOLDER, DocxRenderer, _has_listing, patch_parts
 
 from .conftest import ROOT
 
@@ -68,3 +73,19 @@ def test_a_build_of_the_examples_imports_neither_docxtpl_nor_openpyxl(tmp_path: 
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
     assert out.strip().splitlines()[-1] == "[]"
     assert (tmp_path / "build" / "2020" / "summary.xlsx").is_file()
+
+
+PIECES = ["<?xml version='1.0'?>\n", "<w:t>", "</w:t>", '<w:t xml:space="preserve">', "<w:tc>", "a", "中"]
+XML_LIKE = st.lists(st.sampled_from([*PIECES, "\t", "\n", "\x07", "\x0c", "<", ">", VM_RESTART, VM_CONTINUE]))
+
+
+@given(XML_LIKE)
+def test_the_merge_marks_are_found_where_a_regex_finds_them(pieces: list[str]) -> None:
+    xml = "".join(pieces)
+    assert list(_markers(xml)) == [m.start() for m in re.finditer(f"[{VM_RESTART}{VM_CONTINUE}]", xml)]
+
+
+@given(XML_LIKE)
+def test_the_listing_prefilter_never_hides_a_listing(pieces: list[str]) -> None:
+    xml = "".join(pieces)
+    assert _has_listing(xml) == (_LISTING_CHARS.search(xml) is not None)

@@ -46,6 +46,12 @@ class IndicatorRow:
     unit: str = ""
     indicator: Indicator | None = None  # the indicator itself (None on an empty group's row), for other documents
 
+    def with_groups(self, category: str, subcategory: str) -> IndicatorRow:
+        """A copy with other 一级 / 二级 cells (dataclasses.replace costs ~15 µs a row: a form has dozens)."""
+        row = object.__new__(IndicatorRow)
+        row.__dict__.update(self.__dict__, category=category, subcategory=subcategory)
+        return row
+
 
 def indicator_rows(result: Result, split: bool = False) -> list[IndicatorRow]:
     """The indicator table's rows; split: also the target in three columns (指标性质 / 指标值 / 度量单位)."""
@@ -155,7 +161,19 @@ def info_widths(columns: tuple[str, ...]) -> list[str]:
     return [format(w.quantize(Decimal("0.1")).normalize(), "f") for w in (*_INFO_LABEL_WIDTHS, *scaled)]
 
 
+_last_context: tuple[Result, Config, dict[str, Any]] | None = None
+
+
 def form_context(result: Result, config: Config) -> dict[str, Any]:
+    """Everything the form's templates print, formatted; a new dict each time (renderers add to it), computed
+    once for the Word and the HTML page of the same form."""
+    global _last_context
+    if _last_context is None or _last_context[0] is not result or _last_context[1] is not config:
+        _last_context = (result, config, _form_context(result, config))
+    return dict(_last_context[2])
+
+
+def _form_context(result: Result, config: Config) -> dict[str, Any]:
     a: Assessment = result.assessment
     places = config.places(a.money_unit)
     funds: dict[str, Any] = {

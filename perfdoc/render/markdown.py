@@ -51,14 +51,22 @@ def _image_as_text(self: object, tokens: list[Any], idx: int, options: object, e
     return f'<span class="image-text">[图片：{escape(alt)}]</span>'
 
 
+@lru_cache(maxsize=4)
+def _tokens(text: str) -> tuple[Any, ...]:
+    """The text parsed once for both renderers: a form's Word and HTML pages are rendered one after the other
+    from the same two texts. Neither renderer changes the tokens."""
+    return tuple(parser().parse(text))
+
+
 def render_html(text: str) -> str:
     """Markdown → HTML with every tag in the content escaped."""
-    return str(parser().render(text))
+    md = parser()
+    return str(md.renderer.render(list(_tokens(text)), md.options, {}))
 
 
 def blocks(text: str) -> list[Block]:
     """Paragraphs and list items with bold/italic runs; headings, quotes and code become plain paragraphs."""
-    tokens = parser().parse(text)
+    tokens = _tokens(text)
     out: list[Block] = []
     lists: list[list[object]] = []  # stack of [ordered, next number, delimiter]
     pending_marker: str | None = None

@@ -34,6 +34,16 @@ from .wordml import (
 )
 
 _LISTING_CHARS = re.compile(r"<w:t(?: [^>]*)?>[^<]*[\t\n\x07\x0c]")
+
+
+def _has_listing(xml: str) -> bool:
+    """Whether a text of the document holds a tab, a line break, a bell or a form feed (docxtpl's listing). The
+    regex runs only when one of those characters is there at all: in most documents only the declaration's
+    line break is, and the regex would scan the whole Chinese document for nothing."""
+    body = xml[xml.find("<", xml.find("?>")) :] if xml.startswith("<?xml") else xml
+    if not any(ch in body for ch in "\t\n\x07\x0c"):
+        return False
+    return _LISTING_CHARS.search(xml) is not None
 TEMPLATED_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml")
 CORE_PART = "docProps/core.xml"
 COMPILED_FOLDER = "compiled"  # in the packaged templates: their patched parts, by the .docx's sha256
@@ -96,7 +106,7 @@ class CompiledDocxTemplate:
                     ) from None
                 if banner and name == "word/document.xml":
                     xml = insert_banner(xml, banner)
-                if _LISTING_CHARS.search(xml):  # tabs and line breaks in content become w:tab and w:br
+                if _has_listing(xml):  # tabs and line breaks in content become w:tab and w:br
                     from docxtpl import DocxTemplate
 
                     xml = DocxTemplate.resolve_listing(None, xml)  # a function of the XML alone
@@ -115,16 +125,12 @@ class DocxRenderer(CompiledDocxTemplate):
         ctx = form_context(result, config)
         ctx["goal"] = Markup(paragraphs_xml(blocks(ctx["goal_markdown"]), self.style_ids_by_name))
         ctx["outcome"] = Markup(paragraphs_xml(blocks(ctx["outcome_markdown"]), self.style_ids_by_name))
-        rows = []
-        for row in ctx["indicators"]:
-            rows.append(
-                replace(
-                    row,
-                    category=merge_marker(row.category, row.category_span),
-                    subcategory=merge_marker(row.subcategory, row.subcategory_span),
-                )
+        ctx["indicators"] = [
+            row.with_groups(
+                merge_marker(row.category, row.category_span), merge_marker(row.subcategory, row.subcategory_span)
             )
-        ctx["indicators"] = rows
+            for row in ctx["indicators"]
+        ]
         return ctx
 
     def render_form(self, result: Result, config: Config, draft_errors: int = 0) -> bytes:
