@@ -172,7 +172,7 @@ def code_info(code: str) -> Code:
     return found
 
 
-@dataclass
+@dataclass(slots=True)  # slots: a build keeps every form's diagnostics, a thousand forms' worth
 class Diagnostic:
     """One finding. It names a logical place (``locus``: a raw path, or a line in a body section) when it is
     made; the reader's source map turns that into ``position`` before it is shown (``resolve``)."""

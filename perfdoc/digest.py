@@ -6,7 +6,7 @@ one form re-renders the index and the summary without reading the other 999 form
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +18,7 @@ from .numbers import fmt_rate
 EXECUTION = "预算执行率"
 
 
-@dataclass
+@dataclass(slots=True)
 class Deduction:
     indicator: str  # 三级指标, or 预算执行率 for the execution row
     points: Decimal
@@ -31,7 +31,7 @@ class Deduction:
         return f"{self.indicator} −{fmt_score(self.points)}{reason}"
 
 
-@dataclass
+@dataclass(slots=True)  # slots: the main process keeps one digest per form, however many forms
 class Digest:
     path: str  # the source as shown in messages
     name: str | None = None  # output stem under build/: "2020/创业孵化基地运行保障"
@@ -66,10 +66,15 @@ class Digest:
         return sum(1 for d in self.diagnostics if d.severity == Severity.WARNING)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        """As the build cache stores it (written field by field: dataclasses.asdict deep-copies every value)."""
+        data = {f: getattr(self, f) for f in _PLAIN_FIELDS}
         for key in ("budget", "executed", "execution_rate", "total_score"):
-            data[key] = None if data[key] is None else str(data[key])
-        data["deductions"] = [{**d, "points": str(d["points"])} for d in data["deductions"]]
+            value = getattr(self, key)
+            data[key] = None if value is None else str(value)
+        data["project_at"] = list(self.project_at) if self.project_at is not None else None
+        data["deductions"] = [
+            {"indicator": d.indicator, "points": str(d.points), "reason": d.reason} for d in self.deductions
+        ]
         data["diagnostics"] = [
             {
                 "code": d.code,
@@ -102,6 +107,22 @@ class Digest:
             for x in d["diagnostics"]
         ]
         return cls(**d)
+
+
+_PLAIN_FIELDS = (
+    "path",
+    "name",
+    "ok",
+    "scored",
+    "kept",
+    "draft",
+    "year",
+    "project",
+    "unit",
+    "stage",
+    "money_unit",
+    "grade",
+)
 
 
 def digest_of(report: FileReport, config: Config, name: str | None) -> Digest:

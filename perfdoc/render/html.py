@@ -16,7 +16,7 @@ from ..config import Config
 from ..diagnostics import TemplateError
 from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
-from .codecache import bytecode_cache, environment_options
+from .codecache import bytecode_cache, environment_options, render_in_batches
 from .formats import CollectionOutput, FormOutput, OutputFormat, compiled, href, per_form, registry, wants
 
 FORM_TEMPLATE = "form.html.j2"
@@ -65,7 +65,7 @@ class HtmlRenderer:
 
         ctx = {**ctx, "css": Markup(self.assets["perfdoc.css"]), "js": Markup(self.assets["perfdoc.js"])}
         try:
-            return str(template.render(ctx)).encode("utf-8")
+            return render_in_batches(template, ctx).encode("utf-8")
         except Exception as exc:  # any error of a user's template: say which file and which line
             where = _template_frame(exc) or (template.filename or template.name, None)
             line = f" 第 {where[1]} 行" if where[1] else ""

@@ -17,7 +17,7 @@ from typing import Any
 from ..config import Config
 from ..diagnostics import TemplateError
 from ..scoring import Result
-from .codecache import from_source
+from .codecache import from_source, render_in_batches
 from .context import draft_banner, form_context
 from .markdown import blocks
 from .wordml import (
@@ -97,7 +97,7 @@ class CompiledDocxTemplate:
                 entries.append(ZipEntry.of(name, core_properties_xml(core)))
             else:
                 try:
-                    xml = self._compiled[name].render(ctx)
+                    xml = render_in_batches(self._compiled[name], ctx)
                 except jinja2.UndefinedError as exc:
                     raise TemplateError(f"Word 模板 {self.template} 引用了不存在的变量：{exc.message}") from None
                 except Exception as exc:  # a filter or an expression of the user's template failed
