@@ -100,6 +100,8 @@ def _markers(xml: str) -> Iterator[int]:
         else:
             yield cont
             cont = xml.find(VM_CONTINUE, cont + 1)
+
+
 _BEFORE_VMERGE = re.compile(r"<w:(?:cnfStyle|tcW|gridSpan|hMerge)\b[^>]*/>")
 
 

@@ -44,6 +44,8 @@ def _has_listing(xml: str) -> bool:
     if not any(ch in body for ch in "\t\n\x07\x0c"):
         return False
     return _LISTING_CHARS.search(xml) is not None
+
+
 TEMPLATED_PARTS = ("word/document.xml", "word/header", "word/footer", "word/footnotes.xml")
 CORE_PART = "docProps/core.xml"
 COMPILED_FOLDER = "compiled"  # in the packaged templates: their patched parts, by the .docx's sha256
