@@ -25,6 +25,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -114,11 +115,24 @@ def inputs_salt(config: Config, formats: tuple[str, ...], draft: bool = False) -
 
 def source_id(config: Config, path: Path) -> str:
     """How the cache names a source: relative to the project root, so that a copied project is its own."""
-    resolved = path.resolve()
+    resolved = _resolved(path)
     try:
-        return resolved.relative_to(config.root.resolve()).as_posix()
+        return resolved.relative_to(_resolved_dir(str(config.root))).as_posix()
     except ValueError:
         return resolved.as_posix()
+
+
+def _resolved(path: Path) -> Path:
+    """path.resolve(), with each folder resolved once (resolving checks every component of the path: for
+    hundreds of sources in one folder that was most of a no-op build's own work)."""
+    if path.is_symlink():
+        return path.resolve()
+    return _resolved_dir(str(path.parent)) / path.name
+
+
+@lru_cache(maxsize=256)
+def _resolved_dir(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def _source_path(config: Config, sid: str) -> Path:
@@ -479,6 +493,7 @@ def build(
 ) -> BuildResult:
     out = out_dir or (config.root / config.build_dir)
     forget_compiled()  # templates may have changed since an earlier build in this process
+    _resolved_dir.cache_clear()  # and folders may have been moved or linked (serve)
     job = Job(config, tuple(formats), out, draft)
     result = BuildResult()
 

@@ -6,15 +6,16 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .config import Config
 from .diagnostics import Diagnostic, Severity, SourceError
-from .load import read_file
-from .model import Assessment
-from .parse import parse_assessment
-from .scoring import Result, score
 from .source import Locus, Position, RawDocument
 from .vocabulary import known_keys
+
+if TYPE_CHECKING:  # the reading and scoring machinery loads when a form is checked: a no-op build never does
+    from .model import Assessment
+    from .scoring import Result
 
 SOURCE_SUFFIXES = (".md", ".markdown")  # found in folders; a .docx is read when it is named (a glob names it)
 
@@ -94,7 +95,9 @@ def skipped_docx(paths: Iterable[Path]) -> list[Path]:
 
 def check_raw(raw: RawDocument, config: Config, name: str | None = None) -> FileReport:
     """parse → score → validate one raw tree, whatever read it; positions are placed last, from its source map."""
+    from .parse import parse_assessment
     from .rules import RuleContext, validate
+    from .scoring import score
 
     report = FileReport(path=name or raw.path, raw=raw)
     config, found = form_config(raw, config)
@@ -149,6 +152,8 @@ def form_config(raw: RawDocument, config: Config) -> tuple[Config, list[Diagnost
 
 
 def check_file(path: Path, config: Config) -> FileReport:
+    from .load import read_file
+
     shown = display_path(path)
     if not path.exists():
         return FileReport(path=shown, diagnostics=[Diagnostic.make("PD110", "文件不存在").with_path(shown)])

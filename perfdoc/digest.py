@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .check import FileReport, field_position
-from .config import Config
 from .diagnostics import Diagnostic, Position, Severity
 from .numbers import fmt_rate
+
+if TYPE_CHECKING:  # a digest read from the cache needs none of the checking machinery
+    from .check import FileReport
+    from .config import Config
 
 EXECUTION = "预算执行率"
 
@@ -126,6 +128,8 @@ _PLAIN_FIELDS = (
 
 
 def digest_of(report: FileReport, config: Config, name: str | None) -> Digest:
+    from .check import field_position
+
     a, res = report.assessment, report.result
     digest = Digest(
         path=report.path,

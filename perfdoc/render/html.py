@@ -9,15 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..check import FileReport
 from ..config import Config
 from ..diagnostics import TemplateError
 from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from .codecache import bytecode_cache, environment_options, render_in_batches
 from .formats import CollectionOutput, FormOutput, OutputFormat, compiled, href, per_form, registry, wants
+
+if TYPE_CHECKING:  # the format registry imports this module in every build, a no-op one too
+    from ..check import FileReport
 
 FORM_TEMPLATE = "form.html.j2"
 INDEX_TEMPLATE = "index.html.j2"
@@ -222,22 +224,32 @@ def render_form_page(job: FormOutput) -> bytes:
 
 
 def index_entries(digests: list[Digest], out: Path) -> list[IndexEntry]:
-    """What the index links to: the outputs that exist in out/ for each form."""
+    """What the index links to: the outputs that exist in out/ for each form (each year's folder is listed
+    once, not probed file by file)."""
+    import os
+    from urllib.parse import quote
+
+    listed: dict[str, set[str]] = {}
+
+    def present(rel: str) -> bool:
+        folder, _, name = rel.rpartition("/")
+        if folder not in listed:
+            try:
+                listed[folder] = {e.name for e in os.scandir(out / folder) if e.is_file()}
+            except OSError:
+                listed[folder] = set()
+        return name in listed[folder]
+
+    links = (("html", "page"), ("docx", "docx"), ("pdf", "pdf"), ("report", "report"), ("plan", "plan"))
+    suffixes = [(per_form()[name].suffix, attr) for name, attr in (*links, ("monitor", "monitor"))]
     entries = []
     for d in digests:
         entry = IndexEntry(d)
         if d.name is not None and (d.ok or d.kept or d.draft):
-            for name, attr in (
-                ("html", "page"),
-                ("docx", "docx"),
-                ("pdf", "pdf"),
-                ("report", "report"),
-                ("plan", "plan"),
-                ("monitor", "monitor"),
-            ):
-                target = out / f"{d.name}{per_form()[name].suffix}"
-                if target.is_file():
-                    setattr(entry, attr, href(target, out))
+            for suffix, attr in suffixes:
+                rel = f"{d.name}{suffix}"  # the output name is a safe relative path: <year>/<name>
+                if present(rel):
+                    setattr(entry, attr, quote(rel))
         entries.append(entry)
     return entries
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from importlib.resources import files
+from pathlib import Path
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -372,7 +372,7 @@ def workbook_bytes(book: Workbook) -> bytes:
                 styles.font(style.font)
     cell_style_xfs = styles.register_named()
     sheet = _sheet_xml(book, styles)  # numbers the cell styles in the order of first use
-    theme = files("perfdoc.render").joinpath("xlsx-theme.xml").read_bytes()
+    theme = (Path(__file__).parent / "xlsx-theme.xml").read_bytes()
     parts = [
         ("docProps/app.xml", APP.encode()),
         ("docProps/core.xml", _core_xml(book).encode()),

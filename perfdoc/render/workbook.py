@@ -8,15 +8,17 @@ from typing import TYPE_CHECKING
 
 from ..numbers import HUNDRED, fmt_score
 from .formats import CollectionOutput, OutputFormat
-from .spreadsheet import Font, Sheet, Style, Workbook, workbook_bytes
 
 if TYPE_CHECKING:
     from ..config import Config
     from ..summary import Summary
+    from .spreadsheet import Style
 
 
 def _styles(amount_format: str) -> dict[str, Style]:
     """The workbook's named cell styles, in the order they are registered; kind → style."""
+    from .spreadsheet import Font, Style
+
     styles = {
         "head": Style(
             "perfdoc-head", font=Font(bold=True), fill=True, horizontal="center", vertical="center", wrap=True
@@ -48,6 +50,8 @@ def xlsx_bytes(summary: Summary, config: Config) -> bytes:
 
     Text is text: a 项目名称 like =HYPERLINK("http://…") from another unit's form is never a formula (perfdoc
     writes no formulas at all)."""
+    from .spreadsheet import Font, Sheet, Style, Workbook, workbook_bytes
+
     unit = summary.money_unit
     places = config.places()
     styles = _styles("#,##0." + "0" * places if places else "#,##0")
