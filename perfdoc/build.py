@@ -25,12 +25,20 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
 from . import __version__
-from .check import FileReport, collect_sources, display_path, duplicate_project, internal_error, report_source
+from .check import (
+    FileReport,
+    collect_sources,
+    display_path,
+    duplicate_project,
+    internal_error,
+    report_source,
+    resolved,
+    resolved_folder,
+)
 from .config import Config
 from .diagnostics import Diagnostic, PerfdocError, Position, TemplateError
 from .digest import Digest, digest_of
@@ -115,24 +123,11 @@ def inputs_salt(config: Config, formats: tuple[str, ...], draft: bool = False) -
 
 def source_id(config: Config, path: Path) -> str:
     """How the cache names a source: relative to the project root, so that a copied project is its own."""
-    resolved = _resolved(path)
+    real = resolved(path)
     try:
-        return resolved.relative_to(_resolved_dir(str(config.root))).as_posix()
+        return real.relative_to(resolved_folder(str(config.root))).as_posix()
     except ValueError:
-        return resolved.as_posix()
-
-
-def _resolved(path: Path) -> Path:
-    """path.resolve(), with each folder resolved once (resolving checks every component of the path: for
-    hundreds of sources in one folder that was most of a no-op build's own work)."""
-    if path.is_symlink():
-        return path.resolve()
-    return _resolved_dir(str(path.parent)) / path.name
-
-
-@lru_cache(maxsize=256)
-def _resolved_dir(folder: str) -> Path:
-    return Path(folder).resolve()
+        return real.as_posix()
 
 
 def _source_path(config: Config, sid: str) -> Path:
@@ -186,12 +181,18 @@ class CacheError(ValueError):
 
 def safe_output(out: Path, rel: object) -> Path:
     """A path the cache names as an output: relative, inside the output folder, with an output's suffix."""
+    _check_output(rel)
+    assert isinstance(rel, str)
+    return out.joinpath(*PurePosixPath(rel).parts)
+
+
+def _check_output(rel: object) -> None:
+    """<year>/<name><suffix> and nothing else (string tests: a cache names hundreds of outputs)."""
     if not isinstance(rel, str) or not rel or "\0" in rel or "\\" in rel:
         raise CacheError(f"输出路径无效：{rel!r}")
-    pure = PurePosixPath(rel)
-    if pure.is_absolute() or ".." in pure.parts or pure.suffix not in suffixes() or len(pure.parts) != 2:
+    parts = rel.split("/")
+    if len(parts) != 2 or any(x in ("", ".", "..") for x in parts) or os.path.splitext(parts[1])[1] not in suffixes():
         raise CacheError(f"输出路径不在输出目录的年度文件夹中：{rel!r}")
-    return out.joinpath(*pure.parts)
 
 
 @dataclass
@@ -230,7 +231,7 @@ class Cache:
                     if not isinstance(files, dict) or not all(fmt in per_form() for fmt in files):
                         raise CacheError(f"条目 {sid!r} 的输出格式不符")
                     for rel in files.values():
-                        safe_output(path.parent, rel)
+                        _check_output(rel)
                 entries[sid] = Entry(e["key"], [int(x) for x in e["stat"]], digests, outputs)
             return cls(path, salt, entries)
         except Exception as exc:  # any shape at all may be found here: none may stop a build
@@ -493,7 +494,7 @@ def build(
 ) -> BuildResult:
     out = out_dir or (config.root / config.build_dir)
     forget_compiled()  # templates may have changed since an earlier build in this process
-    _resolved_dir.cache_clear()  # and folders may have been moved or linked (serve)
+    resolved_folder.cache_clear()  # and folders may have been moved or linked (serve)
     job = Job(config, tuple(formats), out, draft)
     result = BuildResult()
 

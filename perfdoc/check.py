@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -70,22 +71,32 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
     for p in paths:
         if p.is_dir():
             for sub in sorted(p.rglob("*")):
-                rel = sub.relative_to(p).parts
-                if (
-                    sub.is_file()
-                    and sub.suffix.lower() in SOURCE_SUFFIXES
-                    and not any(x.startswith((".", "~$")) for x in rel)
-                ):
+                if sub.suffix.lower() not in SOURCE_SUFFIXES:  # cheapest test first: most entries are not sources
+                    continue
+                if not any(x.startswith((".", "~$")) for x in sub.relative_to(p).parts) and sub.is_file():
                     found.append(sub)
         elif not p.name.startswith("~$"):
             found.append(p)
     unique: dict[Path, Path] = {}
     for f in found:  # content/x.md and /home/…/content/x.md are one source
         try:
-            unique.setdefault(f.resolve(), f)
+            unique.setdefault(resolved(f), f)
         except (OSError, RuntimeError):
             unique.setdefault(f, f)
     return list(unique.values())
+
+
+def resolved(path: Path) -> Path:
+    """path.resolve(), each folder resolved once (resolving checks every component of the path: for hundreds of
+    sources in one folder, most of a no-op build's own work)."""
+    if path.is_symlink():
+        return path.resolve()
+    return resolved_folder(str(path.parent)) / path.name
+
+
+@lru_cache(maxsize=256)
+def resolved_folder(folder: str) -> Path:
+    return Path(folder).resolve()
 
 
 def skipped_docx(paths: Iterable[Path]) -> list[Path]:
