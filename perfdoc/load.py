@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 
 from .diagnostics import Diagnostic, SourceError
@@ -209,10 +210,31 @@ def _section_at(body: str, line: int) -> str:
     return title
 
 
+@lru_cache(maxsize=1)
+def loader_class() -> type:
+    """libyaml's parser (PyYAML's own without it), with a resolver that tells only what the walker asks: null or
+    not, and the two tags it refuses. PyYAML's resolver tries its int, float, bool and timestamp patterns on
+    every plain scalar, in Python; here scalars stay strings anyway (the parser decides what they mean)."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    special = {"": _STD_TAG + "null", "~": _STD_TAG + "null", "null": _STD_TAG + "null", "Null": _STD_TAG + "null"}
+    special |= {"NULL": _STD_TAG + "null", "=": _STD_TAG + "value", "<<": _STD_TAG + "merge"}
+    scalar, sequence = yaml.ScalarNode, yaml.SequenceNode
+
+    class Loader(base):  # type: ignore[misc, valid-type]
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is scalar:
+                return special.get(value, _STD_TAG + "str") if implicit[0] else _STD_TAG + "str"
+            return _STD_TAG + ("seq" if kind is sequence else "map")
+
+    return Loader
+
+
 def _compose(path: str, yaml_text: str, offset: int, doc: RawDocument, controls: list[tuple[Position, str]]) -> object:
     import yaml
 
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loader_cls = loader_class()
     try:
         if "*" in yaml_text:
             _refuse_aliases(path, yaml_text, offset, loader_cls)

@@ -7,6 +7,7 @@ import io
 import zipfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -152,3 +153,63 @@ def test_xml_escaping_is_saxutils_escaping(text: str) -> None:
 
     assert escape(text) == saxutils.escape(text)
     assert quoteattr(text) == saxutils.quoteattr(text)
+
+
+SCALARS = [
+    "",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "nULL",
+    "none",
+    "true",
+    "yes",
+    "no",
+    "On",
+    "1",
+    "-2",
+    "0x1F",
+    "0o17",
+    "1_000",
+    "1:30",
+    ".nan",
+    "-.inf",
+    "3.5",
+    "1e3",
+    "2020-01-01",
+    "2020-01-01 12:00:00",
+    "=",
+    "<<",
+    "项目",
+    "95%",
+    "≥90%",
+    "'quoted'",
+    '"dq"',
+    "[1, 2]",
+    "{a: 1}",
+    "!!str 1",
+    "!!int 1",
+]
+
+
+@pytest.mark.parametrize("value", SCALARS)
+def test_the_loader_reads_every_scalar_as_pyyaml_s_own_resolver_would(value: str, monkeypatch) -> None:
+    """perfdoc.load's resolver tells only null from text (and refuses the = and << tags): the same raw tree, or
+    the same errors, as PyYAML's full resolver, as key and as value, for the scalars its patterns single out."""
+    import yaml
+
+    from perfdoc import load
+
+    text = f"---\n年度: {value}\n{value or '空'}: 1\n列表:\n  - {value}\n---\n"
+
+    def read() -> object:
+        try:
+            doc = load.parse_text("x.md", text)
+            return ("ok", doc.data, dict(doc.source_map.value_pos))
+        except SourceError as exc:
+            return ("error", [(d.code, d.field, d.position, d.message) for d in exc.diagnostics])
+
+    ours = read()
+    monkeypatch.setattr(load, "loader_class", lambda: getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert read() == ours
