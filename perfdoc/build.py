@@ -536,7 +536,10 @@ def build(
         checked: dict[str, Checked] = {}
         shown = [s for s in stale if ids[s] in named_ids]  # progress for the sources this build was given
         done = 0
-        for c in workers.map(lambda j, x: check_source(j, Path(x[0]), x[1]), _work_check, to_check):
+        results = workers.map(lambda j, x: check_source(j, Path(x[0]), x[1]), _work_check, to_check)
+        if workers.pool is not None:  # the workers are at work: meanwhile, load what the collections will need
+            prepare_collections(config, job.formats)
+        for c in results:
             checked[c.source] = c
             if progress and ids[Path(c.source)] in named_ids:
                 done += 1
@@ -951,6 +954,17 @@ def convert_outputs(result: BuildResult, forms: list[Form], out: Path, formats: 
 
 
 # -- what stands over all the forms ---------------------------------------------------------------------------
+
+
+def prepare_collections(config: Config, formats: tuple[str, ...]) -> None:
+    """Load the engines and templates of the summaries and the index ahead of time (see OutputFormat.prepare). A
+    template that cannot be loaded is left for the collection itself to report."""
+    for fmt in collections(formats):
+        if fmt.prepare is not None:
+            try:
+                fmt.prepare(config)
+            except Exception:  # said where it matters: when the collection is written
+                forget_compiled()
 
 
 def write_collections(

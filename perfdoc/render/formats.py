@@ -63,6 +63,9 @@ class OutputFormat(NamedTuple):  # NamedTuples here: the registry is read by eve
     render: Callable[[FormOutput], bytes | None] | None = None  # None from it: no such document for this form
     convert: Callable[[list[Path]], list[Path]] | None = None  # files of `needs` → files of this format, beside
     collect: Callable[[CollectionOutput], list[Path]] | None = None  # returns the files it wrote
+    # Loads what `collect` needs (engine, compiled template) into this process, ahead of time: the main process
+    # does it while the workers render, and the process that writes the collections forks from it warm.
+    prepare: Callable[[Config], object] | None = None
     needs: tuple[str, ...] = ()
     follows: str | None = None
     always: bool = False

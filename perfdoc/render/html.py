@@ -207,6 +207,7 @@ def charts(entries: list[IndexEntry]) -> list[str]:
 
 
 def _renderer(config: Config) -> HtmlRenderer:
+    from .. import summary  # noqa: F401 - the index summarises each year: loaded with the renderer (prepare)
     from .templates import template_dirs
 
     key = f"html:{config.profile}"  # one environment per profile: each may have its own templates and labels
@@ -287,6 +288,12 @@ FORMATS = [
         written_by_perfdoc=written_by_perfdoc,
     ),
     OutputFormat(
-        "index", ".html", "索引页 index.html（全部表与年度汇总）", order=90, collect=write_index, follows="html"
+        "index",
+        ".html",
+        "索引页 index.html（全部表与年度汇总）",
+        order=90,
+        collect=write_index,
+        follows="html",
+        prepare=_renderer,
     ),
 ]

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .formats import CollectionOutput, OutputFormat
+from .formats import CollectionOutput, OutputFormat, compiled
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from .wordtemplate import CompiledDocxTemplate
+
+
+def summary_template(config: Config) -> CompiledDocxTemplate:
+    """templates/summary.docx, the project's or the packaged one, compiled once per process."""
+    from .. import summary  # noqa: F401 - loaded with the template (prepare)
+    from .templates import template_path
+    from .wordtemplate import CompiledDocxTemplate
+
+    path = template_path(config, "summary.docx")
+    return compiled(f"summary.docx:{path}", lambda: CompiledDocxTemplate(path))  # type: ignore[no-any-return]
 
 
 def write_summary_documents(job: CollectionOutput) -> list[Path]:
     from ..summary import summarize, view, years_of
     from ..write import write_atomic
-    from .templates import template_path
     from .wordml import CoreProperties
-    from .wordtemplate import CompiledDocxTemplate
 
-    template = CompiledDocxTemplate(template_path(job.config, "summary.docx"))
+    template = summary_template(job.config)
     written = []
     for year in years_of(job.digests):
         summary = summarize(job.digests, job.config, year)
@@ -39,6 +52,7 @@ FORMATS = [
         "年度汇总表（Word）",
         order=50,
         collect=write_summary_documents,
+        prepare=summary_template,
         follows="docx",
         year_file="summary.docx",
         label="Word",

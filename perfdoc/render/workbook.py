@@ -120,6 +120,11 @@ def _float(value: Decimal | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _load() -> None:
+    from .. import summary  # noqa: F401
+    from . import spreadsheet  # noqa: F401
+
+
 def write_workbooks(job: CollectionOutput) -> list[Path]:
     from ..summary import summarize, years_of
     from ..write import write_atomic
@@ -139,6 +144,7 @@ FORMATS = [
         "年度汇总表（Excel）",
         order=40,
         collect=write_workbooks,
+        prepare=lambda config: _load(),
         always=True,
         year_file="summary.xlsx",
         label="Excel",
