@@ -34,6 +34,7 @@ from .check import (
     collect_sources,
     display_path,
     duplicate_project,
+    forget_resolved,
     internal_error,
     report_source,
     resolved,
@@ -494,7 +495,7 @@ def build(
 ) -> BuildResult:
     out = out_dir or (config.root / config.build_dir)
     forget_compiled()  # templates may have changed since an earlier build in this process
-    resolved_folder.cache_clear()  # and folders may have been moved or linked (serve)
+    forget_resolved()
     job = Job(config, tuple(formats), out, draft)
     result = BuildResult()
 

@@ -88,15 +88,28 @@ def collect_sources(paths: Iterable[Path]) -> list[Path]:
 
 def resolved(path: Path) -> Path:
     """path.resolve(), each folder resolved once (resolving checks every component of the path: for hundreds of
-    sources in one folder, most of a no-op build's own work)."""
-    if path.is_symlink():
-        return path.resolve()
-    return resolved_folder(str(path.parent)) / path.name
+    sources in one folder, most of a no-op build's own work); each path once (a build names a source up to three
+    times: in content/, in the cache, on the command line)."""
+    return _resolved(str(path))
+
+
+@lru_cache(maxsize=4096)
+def _resolved(path: str) -> Path:
+    p = Path(path)
+    if p.is_symlink():
+        return p.resolve()
+    return resolved_folder(str(p.parent)) / p.name
 
 
 @lru_cache(maxsize=256)
 def resolved_folder(folder: str) -> Path:
     return Path(folder).resolve()
+
+
+def forget_resolved() -> None:
+    """Folders may have been moved or linked since (serve builds again and again in one process)."""
+    _resolved.cache_clear()
+    resolved_folder.cache_clear()
 
 
 def skipped_docx(paths: Iterable[Path]) -> list[Path]:
