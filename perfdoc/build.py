@@ -320,7 +320,14 @@ def drafted(rep: FileReport, config: Config) -> FileReport:
 def check_source(job: Job, source: Path, render: bool = False) -> Checked:
     """Read, check and score one source; with ``render``, render each of its renderable forms into temporary
     files under the name it asks for. Nothing is renamed into place here."""
+    checked, reports = read_source(job, source)
+    return render_checked(job, checked, reports if render else [None] * len(reports))
+
+
+def read_source(job: Job, source: Path) -> tuple[Checked, list[FileReport | None]]:
+    """One source read, checked and scored; with it, the reports of the forms that can be rendered."""
     checked = Checked(str(source), [], [], [])
+    reports: list[FileReport | None] = []
     for rep in report_source(source, job.config):
         a = rep.assessment
         name = output_name(a.year, a.project, rep.path) if a and a.project else None
@@ -332,12 +339,23 @@ def check_source(job: Job, source: Path, render: bool = False) -> Checked:
         digest.draft = renderable and not rep.ok
         checked.digests.append(digest)
         checked.renderable.append(renderable)
-        if render and renderable and name is not None:
-            draft_errors = digest.errors if digest.draft else 0
-            checked.rendered.append(render_report(job, rep, name, draft_errors))
+        rep.raw = None  # positions are placed: the raw tree is not needed to render
+        reports.append(rep if renderable else None)
+    return checked, reports
+
+
+def render_checked(job: Job, checked: Checked, reports: list[FileReport | None]) -> Checked:
+    """Each given report rendered under the name its digest asks for (None: not rendered)."""
+    for digest, rep in zip(checked.digests, reports, strict=True):
+        if rep is not None and digest.name is not None:
+            checked.rendered.append(render_report(job, rep, digest.name, digest.errors if digest.draft else 0))
         else:
             checked.rendered.append(None)
     return checked
+
+
+def _read_sources(job: Job, items: list[tuple[str, bool]]) -> list[tuple[Checked, list[FileReport | None]]]:
+    return [read_source(job, Path(source)) for source, _ in items]
 
 
 def render_item(job: Job, item: RenderItem) -> Rendered:
@@ -451,6 +469,26 @@ class Workers:
         results: Iterable[Any] = pool.map(remote, items, chunksize=self._chunk(len(items)))
         return results
 
+    def check_and_render(self, items: list[tuple[str, bool]], warm: Callable[[], None]) -> Iterable[Checked]:
+        """Every source read, checked and (when named) rendered. Many sources: by the workers, each source by one.
+        Few (a new project, an edited form): a forked process reads and checks them while this one loads what
+        rendering needs (``warm``: engines and templates, which take longer to load than a form to check), and
+        this one renders them; with one process allowed, all in this one."""
+        pool = self._pool(len(items))
+        if pool is not None:
+            results: Iterable[Checked] = pool.map(_work_check, items, chunksize=self._chunk(len(items)))
+            warm()  # the main process has nothing else to do meanwhile; the collections' process forks from it
+            return results
+        if self.jobs <= 1 or not any(render for _, render in items):
+            return (check_source(self.job, Path(source), render) for source, render in items)
+        reading = Aside(_read_sources, (self.job, items), parallel=True)
+        warm()
+        read = reading.result()
+        return (
+            render_checked(self.job, checked, reports if render else [None] * len(reports))
+            for (checked, reports), (_, render) in zip(read, items, strict=True)
+        )
+
     def close(self) -> None:
         if self.pool is not None:
             self.pool.shutdown()
@@ -537,10 +575,7 @@ def build(
         checked: dict[str, Checked] = {}
         shown = [s for s in stale if ids[s] in named_ids]  # progress for the sources this build was given
         done = 0
-        results = workers.map(lambda j, x: check_source(j, Path(x[0]), x[1]), _work_check, to_check)
-        if workers.pool is not None:  # the workers are at work: meanwhile, load what the collections will need
-            prepare_collections(config, job.formats)
-        for c in results:
+        for c in workers.check_and_render(to_check, lambda: prepare(config, job.formats)):
             checked[c.source] = c
             if progress and ids[Path(c.source)] in named_ids:
                 done += 1
@@ -957,11 +992,11 @@ def convert_outputs(result: BuildResult, forms: list[Form], out: Path, formats: 
 # -- what stands over all the forms ---------------------------------------------------------------------------
 
 
-def prepare_collections(config: Config, formats: tuple[str, ...]) -> None:
-    """Load the engines and templates of the summaries and the index ahead of time (see OutputFormat.prepare). A
-    template that cannot be loaded is left for the collection itself to report."""
-    for fmt in collections(formats):
-        if fmt.prepare is not None:
+def prepare(config: Config, formats: tuple[str, ...]) -> None:
+    """Load the engines and templates of the chosen formats ahead of time (see OutputFormat.prepare). A template
+    that cannot be loaded is left for the rendering itself to report."""
+    for fmt in [*per_form().values(), *collections(formats)]:
+        if fmt.prepare is not None and (fmt.collect is not None or wants(formats, fmt.name)):
             try:
                 fmt.prepare(config)
             except Exception:  # said where it matters: when the collection is written

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from perfdoc.check import check_file
 from perfdoc.config import Config
 from perfdoc.render.templates import PACKAGED_TEMPLATES
-from perfdoc.render.wordml import VM_CONTINUE, VM_RESTART, _markers
+from perfdoc.render.wordml import VM_CONTINUE, VM_RESTART, ZipEntry, _markers, zip_bytes
 from perfdoc.render.wordtemplate import _LISTING_CHARS, COMPILED_FOLDER, DocxRenderer, _has_listing, patch_parts
 
 from .conftest import ROOT
@@ -89,3 +89,35 @@ def test_the_merge_marks_are_found_where_a_regex_finds_them(pieces: list[str]) -
 def test_the_listing_prefilter_never_hides_a_listing(pieces: list[str]) -> None:
     xml = "".join(pieces)
     assert _has_listing(xml) == (_LISTING_CHARS.search(xml) is not None)
+
+
+def test_a_template_s_unchanging_parts_are_copied_as_stored_and_are_what_compressing_gives() -> None:
+    """The packaged templates were written by zip_bytes: copying their compressed parts gives the bytes that
+    compressing them again would."""
+    for template in sorted(PACKAGED_TEMPLATES.rglob("*.docx")):
+        raw = template.read_bytes()
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            for info in zf.infolist():
+                copied = ZipEntry.copied(raw, info)
+                assert copied == ZipEntry.of(info.filename, zf.read(info)), (template, info.filename)
+
+
+def test_a_template_saved_by_another_program_still_makes_a_sound_document(tmp_path: Path) -> None:
+    """Parts stored uncompressed are compressed; parts deflated at another level are copied and read back."""
+    raw = (PACKAGED_TEMPLATES / "form.docx").read_bytes()
+    other = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(other, "w") as dst:
+        for i, info in enumerate(src.infolist()):
+            kind = zipfile.ZIP_STORED if i % 2 else zipfile.ZIP_DEFLATED
+            dst.writestr(info.filename, src.read(info), compress_type=kind, compresslevel=9)
+    entries = []
+    with zipfile.ZipFile(other) as zf:
+        for info in zf.infolist():
+            copied = ZipEntry.copied(other.getvalue(), info)
+            assert (copied is None) == (info.compress_type == zipfile.ZIP_STORED)
+            entries.append(copied or ZipEntry.of(info.filename, zf.read(info)))
+    with zipfile.ZipFile(io.BytesIO(zip_bytes(entries))) as rebuilt, zipfile.ZipFile(io.BytesIO(raw)) as original:
+        assert rebuilt.testzip() is None
+        assert {i.filename: rebuilt.read(i) for i in rebuilt.infolist()} == {
+            i.filename: original.read(i) for i in original.infolist()
+        }

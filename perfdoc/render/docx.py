@@ -8,22 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .formats import FormOutput, OutputFormat, compiled
+
+if TYPE_CHECKING:
+    from ..config import Config
+    from .wordtemplate import DocxRenderer
 
 CORE_PART = "docProps/core.xml"
 
 
-def render_form(job: FormOutput) -> bytes:
-    """The form as a Word document, through the project's form.docx (or the packaged one)."""
+def form_renderer(config: Config) -> DocxRenderer:
+    """The profile's form.docx (the project's or the packaged one), compiled once per process; with it the
+    Markdown parser its two long texts go through."""
+    from .markdown import parser
     from .templates import template_path
     from .wordtemplate import DocxRenderer
 
-    template = template_path(job.config, "form.docx")
-    renderer = compiled(f"docx:{template}", lambda: DocxRenderer(template))
+    parser()
+    template = template_path(config, "form.docx")
+    return compiled(f"docx:{template}", lambda: DocxRenderer(template))  # type: ignore[no-any-return]
+
+
+def render_form(job: FormOutput) -> bytes:
+    """The form as a Word document, through the project's form.docx (or the packaged one)."""
     assert job.report.result is not None
-    data: bytes = renderer.render_form(job.report.result, job.config, draft_errors=job.draft_errors)
+    data: bytes = form_renderer(job.config).render_form(job.report.result, job.config, draft_errors=job.draft_errors)
     return data
 
 
@@ -74,5 +85,6 @@ FORMATS = [
         render=render_form,
         written_by_perfdoc=written_by_perfdoc,
         aliases=("word",),
+        prepare=form_renderer,
     )
 ]

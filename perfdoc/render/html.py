@@ -208,6 +208,9 @@ def charts(entries: list[IndexEntry]) -> list[str]:
 
 def _renderer(config: Config) -> HtmlRenderer:
     from .. import summary  # noqa: F401 - the index summarises each year: loaded with the renderer (prepare)
+    from .markdown import parser
+
+    parser()  # the form page's two long texts are Markdown
     from .templates import template_dirs
 
     key = f"html:{config.profile}"  # one environment per profile: each may have its own templates and labels
@@ -286,6 +289,7 @@ FORMATS = [
         order=20,
         render=render_form_page,
         written_by_perfdoc=written_by_perfdoc,
+        prepare=_renderer,
     ),
     OutputFormat(
         "index",

@@ -64,7 +64,8 @@ class CompiledDocxTemplate:
         try:
             raw = template.read_bytes()
             with zipfile.ZipFile(io.BytesIO(raw)) as zf:
-                members = [(info.filename, zf.read(info.filename)) for info in zf.infolist()]
+                infos = zf.infolist()
+                members = [(info.filename, zf.read(info.filename)) for info in infos]
             patched = patched_parts(raw, members)
         except Exception as exc:  # a template is a user's file: a broken zip or XML is a message, not a traceback
             raise TemplateError(f"Word 模板 {template} 无法读取：{_xml_problem(exc)}") from None
@@ -72,7 +73,7 @@ class CompiledDocxTemplate:
         self._order = [name for name, _ in members]
         self._static: dict[str, ZipEntry] = {}
         self._compiled: dict[str, jinja2.Template] = {}
-        for name, data in members:
+        for info, (name, data) in zip(infos, members, strict=True):
             if name in patched:
                 try:
                     self._compiled[name] = from_source(env, _label_text(_literal_braces(patched[name])))
@@ -81,7 +82,7 @@ class CompiledDocxTemplate:
                 except Exception as exc:
                     raise TemplateError(f"Word 模板 {template} 的 {name} 无法读取：{_xml_problem(exc)}") from None
             elif name != CORE_PART:
-                self._static[name] = ZipEntry.of(name, data)
+                self._static[name] = ZipEntry.copied(raw, info) or ZipEntry.of(name, data)
         if CORE_PART not in self._order:
             self._order.append(CORE_PART)
         styles = dict(members).get("word/styles.xml", b"")
