@@ -59,6 +59,7 @@ from .render.templates import PACKAGE, PACKAGED_TEMPLATES
 from .write import WriteError, commit, discard, remove_stale, safe_filename, stage, write_atomic
 
 RESERVED_STEMS = {"summary", "index"}
+ASIDE_FROM = 32  # forms from which the summaries, index and cache are written beside the main process (Aside)
 CACHE_FILE = ".perfdoc-cache.json"
 CACHE_VERSION = 3  # 3: diagnostics keep their configured severity
 
@@ -647,7 +648,8 @@ def build(
     # 6. What stands over all the forms: conversions (PDF from the Word files), then summaries and the index.
     convert_outputs(result, forms, out, job.formats)
     changed = bool(stale) or not usable or set(cache.entries) != set(new_entries) or bool(todo)
-    parallel = (jobs or os.cpu_count() or 1) > 1
+    # Beside the main process only where it pays: forking costs more than writing the summaries of a few forms.
+    parallel = (jobs or os.cpu_count() or 1) > 1 and len(result.digests) >= ASIDE_FROM
     collecting = None
     if changed or (not (out / "index.html").is_file() and "html" in job.formats):
         collecting = Aside(_collect, (result.digests, config, out, job.formats), parallel)

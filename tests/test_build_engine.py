@@ -151,3 +151,34 @@ def test_a_build_of_other_formats_keeps_the_files_it_was_not_asked_for(forms, tm
     (forms / "form-00001.md").unlink()
     build([forms], Config(), ("html",), out, jobs=1)
     assert not (out / "2024" / "合成项目00001.html").exists()
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_parallel_equals_serial_whichever_way_the_work_is_shared(count, tmp_path):
+    """3 forms: a forked process reads and checks them while the main one loads the renderers; 40: the workers,
+    then the summaries, the index and the cache written beside the main process. The same files either way,
+    cache included."""
+    src = tmp_path / "src"
+    generate(count, src)
+    serial = build([src], Config(), ("docx", "html"), tmp_path / "serial", jobs=1)
+    parallel = build([src], Config(), ("docx", "html"), tmp_path / "parallel", jobs=2)
+    assert tree(tmp_path / "serial") == tree(tmp_path / "parallel")
+    cache = ".perfdoc-cache.json"
+    assert (tmp_path / "serial" / cache).read_bytes() == (tmp_path / "parallel" / cache).read_bytes()
+    assert serial.written == parallel.written == 2 * count + 3  # + summary.xlsx, summary.docx, index.html
+    assert [d.path for d in serial.digests] == [d.path for d in parallel.digests]
+
+
+def test_a_template_error_in_the_process_beside_is_the_build_s_error(tmp_path):
+    from perfdoc.diagnostics import TemplateError
+    from perfdoc.render.templates import PACKAGED_TEMPLATES
+
+    src = tmp_path / "src"
+    generate(40, src)
+    (tmp_path / "templates").mkdir()
+    page = (PACKAGED_TEMPLATES / "index.html.j2").read_text(encoding="utf-8")
+    (tmp_path / "templates" / "index.html.j2").write_text(
+        page.replace("{% block body %}", "{% block body %}{{ 1 / 0 }}")
+    )
+    with pytest.raises(TemplateError, match=r"index\.html\.j2.*ZeroDivisionError"):
+        build([src], Config(root=tmp_path), ("docx", "html"), tmp_path / "out", jobs=2)
