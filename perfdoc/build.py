@@ -582,6 +582,7 @@ def build(
                 done += 1
                 progress(done, len(shown), display_path(Path(c.source)))
         forms = _forms(sources, ids, named_ids, checked, cache)
+        del checked  # each form holds what it needs: a thousand forms' worth is not kept twice
         result.rebuilt = sum(1 for s in stale if ids[s] in named_ids)
         provisional = [f.provisional for f in forms if f.provisional is not None]
         failed = [r.template_error for r in provisional if r.template_error]
@@ -630,6 +631,7 @@ def build(
     new_entries = {sid: e for sid, e in cache.entries.items() if sid not in named_ids and sid in live}
     for form in forms:
         files = commit_form(form, out, job.formats, result)
+        form.staged = None  # renamed into place: the temporary names are not needed any more
         result.digests.append(form.digest)
         if files:
             result.outputs[form.digest.path] = {fmt: out / rel for fmt, rel in files.items()}
