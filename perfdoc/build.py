@@ -19,6 +19,7 @@ come from the registry (``perfdoc.render.formats``).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -241,9 +242,9 @@ class Cache:
             notes.append(f"提示：构建缓存 {path} 无法使用（{reason}），已忽略并全部重新生成")
             return cls(path)
 
-    def save(self) -> None:
-        """The same text as json.dumps of the whole cache with sorted keys, written entry by entry: the whole
-        tree of a thousand forms' digests at once took 15 MB."""
+    def to_bytes(self) -> bytes:
+        """The same text as json.dumps of the whole cache with sorted keys, made entry by entry: the whole tree
+        of a thousand forms' digests at once took 15 MB."""
         chunks = [b'{"entries": {']
         for i, (sid, entry) in enumerate(sorted(self.entries.items())):
             text = (
@@ -253,7 +254,14 @@ class Cache:
             )
             chunks.append(((", " if i else "") + text).encode("utf-8"))
         chunks.append(f'}}, "salt": {json.dumps(self.salt)}, "version": {CACHE_VERSION}}}'.encode())
-        write_atomic(self.path, b"".join(chunks))
+        return b"".join(chunks)
+
+    def stage(self) -> Path | None:
+        """Written to a temporary file beside its place (None: the file already holds exactly this)."""
+        return stage(self.path, self.to_bytes())
+
+    def save(self) -> None:
+        write_atomic(self.path, self.to_bytes())
 
 
 # -- one source, in a worker ----------------------------------------------------------------------------------
@@ -484,7 +492,10 @@ class Workers:
             return (check_source(self.job, Path(source), render) for source, render in items)
         reading = Aside(_read_sources, (self.job, items), parallel=True)
         warm()
-        read = reading.result()
+        try:
+            read = reading.result()
+        except Exception:  # the reading process died, or its result could not travel: read here instead
+            return (check_source(self.job, Path(source), render) for source, render in items)
         return (
             render_checked(self.job, checked, reports if render else [None] * len(reports))
             for (checked, reports), (_, render) in zip(read, items, strict=True)
@@ -660,13 +671,28 @@ def build(
     if changed or restat:
         cache.salt, cache.entries = salt, {sid: e for sid, e in new_entries.items() if e.key}
         saving = Aside(_save, (cache,), parallel)
-    if collecting is not None:
-        written, problem = collecting.result()
-        result.written += written
-        if problem:
-            result.notes.append(f"汇总表与索引未更新：{problem}")
-    if saving is not None and (problem := saving.result()):
-        result.notes.append(f"构建缓存未保存（下次将全部重新生成）：{problem}")
+    try:
+        if collecting is not None:
+            written, problem = collecting.result()
+            result.written += written
+            if problem:
+                result.notes.append(f"汇总表与索引未更新：{problem}")
+    except BaseException:
+        # A template error in the summaries or the index: the cache is not renamed into place, so that the next
+        # build tries them again (and says so again) instead of finding nothing to do.
+        if saving is not None:
+            with contextlib.suppress(Exception):
+                discard(_staged_path(saving.result()))
+        raise
+    if saving is not None:
+        staged = saving.result()
+        try:
+            if isinstance(staged, str) and staged.startswith(_PROBLEM):
+                raise WriteError(staged[len(_PROBLEM) :])
+            if staged is not None:
+                commit(Path(staged), cache.path)
+        except WriteError as exc:
+            result.notes.append(f"构建缓存未保存（下次将全部重新生成）：{exc}")
     return result
 
 
@@ -678,12 +704,21 @@ def _collect(digests: list[Digest], config: Config, out: Path, formats: tuple[st
         return 0, str(exc)
 
 
-def _save(cache: Cache) -> str:
+_PROBLEM = "\0problem:"
+
+
+def _save(cache: Cache) -> str | None:
+    """The cache written to a temporary file beside its place: its name (None: unchanged), or the write error
+    after _PROBLEM. The main process renames it into place once the summaries and index are written."""
     try:
-        cache.save()
-        return ""
+        tmp = cache.stage()
+        return None if tmp is None else str(tmp)
     except WriteError as exc:
-        return str(exc)
+        return _PROBLEM + str(exc)
+
+
+def _staged_path(staged: object) -> Path | None:
+    return Path(staged) if isinstance(staged, str) and not staged.startswith(_PROBLEM) else None
 
 
 class Aside:

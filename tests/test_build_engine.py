@@ -169,16 +169,24 @@ def test_parallel_equals_serial_whichever_way_the_work_is_shared(count, tmp_path
     assert [d.path for d in serial.digests] == [d.path for d in parallel.digests]
 
 
-def test_a_template_error_in_the_process_beside_is_the_build_s_error(tmp_path):
+@pytest.mark.parametrize("count", [3, 40])
+def test_a_template_error_in_the_index_is_the_build_s_error_and_keeps_the_cache_out(count, tmp_path):
+    """40 forms: the index is written by a process beside the main one, 3: by the main one; either way its
+    template's error stops the build, and the cache is not saved."""
     from perfdoc.diagnostics import TemplateError
     from perfdoc.render.templates import PACKAGED_TEMPLATES
 
     src = tmp_path / "src"
-    generate(40, src)
+    generate(count, src)
     (tmp_path / "templates").mkdir()
     page = (PACKAGED_TEMPLATES / "index.html.j2").read_text(encoding="utf-8")
     (tmp_path / "templates" / "index.html.j2").write_text(
         page.replace("{% block body %}", "{% block body %}{{ 1 / 0 }}")
     )
     with pytest.raises(TemplateError, match=r"index\.html\.j2.*ZeroDivisionError"):
+        build([src], Config(root=tmp_path), ("docx", "html"), tmp_path / "out", jobs=2)
+    # The cache written beside it is not put in place: the next build tries the index again and says so again.
+    assert not (tmp_path / "out" / ".perfdoc-cache.json").exists()
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+    with pytest.raises(TemplateError, match=r"index\.html\.j2"):
         build([src], Config(root=tmp_path), ("docx", "html"), tmp_path / "out", jobs=2)
