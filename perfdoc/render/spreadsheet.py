@@ -160,75 +160,14 @@ def _styles_xml(sheet: _Stylesheet, cell_style_xfs: list[str]) -> str:
     )
 
 
-INDEXED_COLORS = "".join(
-    f'<rgbColor rgb="00{c}"/>'
-    for c in [
-        "000000",
-        "FFFFFF",
-        "FF0000",
-        "00FF00",
-        "0000FF",
-        "FFFF00",
-        "FF00FF",
-        "00FFFF",
-        "000000",
-        "FFFFFF",
-        "FF0000",
-        "00FF00",
-        "0000FF",
-        "FFFF00",
-        "FF00FF",
-        "00FFFF",
-        "800000",
-        "008000",
-        "000080",
-        "808000",
-        "800080",
-        "008080",
-        "C0C0C0",
-        "808080",
-        "9999FF",
-        "993366",
-        "FFFFCC",
-        "CCFFFF",
-        "660066",
-        "FF8080",
-        "0066CC",
-        "CCCCFF",
-        "000080",
-        "FF00FF",
-        "FFFF00",
-        "00FFFF",
-        "800080",
-        "800000",
-        "008080",
-        "0000FF",
-        "00CCFF",
-        "CCFFFF",
-        "CCFFCC",
-        "FFFF99",
-        "99CCFF",
-        "FF99CC",
-        "CC99FF",
-        "FFCC99",
-        "3366FF",
-        "33CCCC",
-        "99CC00",
-        "FFCC00",
-        "FF9900",
-        "FF6600",
-        "666699",
-        "969696",
-        "003366",
-        "339966",
-        "003300",
-        "333300",
-        "993300",
-        "993366",
-        "333399",
-        "333333",
-    ]
+# Excel's legacy palette of 64 indexed colours, as openpyxl writes it (its first eight twice, as Excel has it).
+_PALETTE = (
+    "000000 FFFFFF FF0000 00FF00 0000FF FFFF00 FF00FF 00FFFF 000000 FFFFFF FF0000 00FF00 0000FF FFFF00 FF00FF 00FFFF "
+    "800000 008000 000080 808000 800080 008080 C0C0C0 808080 9999FF 993366 FFFFCC CCFFFF 660066 FF8080 0066CC CCCCFF "
+    "000080 FF00FF FFFF00 00FFFF 800080 800000 008080 0000FF 00CCFF CCFFFF CCFFCC FFFF99 99CCFF FF99CC CC99FF FFCC99 "
+    "3366FF 33CCCC 99CC00 FFCC00 FF9900 FF6600 666699 969696 003366 339966 003300 333300 993300 993366 333399 333333 "
 )
+INDEXED_COLORS = "".join(f'<rgbColor rgb="00{c}"/>' for c in _PALETTE.split())
 
 
 def _cell(ref: str, value: object, style: int | None) -> str:
