@@ -45,3 +45,20 @@ def test_a_cache_folder_that_cannot_be_made_is_passed_over(tmp_path: Path) -> No
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
     assert _build(tmp_path / "out", str(blocked / "cache")) == _build(tmp_path / "ref", "off")
+
+
+def test_a_cache_folder_others_can_write_into_is_not_used(tmp_path: Path, monkeypatch) -> None:
+    """The cache holds code that is run: a folder writable by the group or by anyone is passed over."""
+    import jinja2
+
+    from perfdoc.render import codecache
+
+    shared = tmp_path / "shared"
+    folder = shared / f"templates-jinja{jinja2.__version__}"
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    monkeypatch.setenv("PERFDOC_CACHE_DIR", str(shared))
+    assert codecache.cache_folder() is None
+    folder.chmod(0o700)
+    assert codecache.cache_folder() == folder
+    assert _build(tmp_path / "out", str(shared)) == _build(tmp_path / "ref", "off")

@@ -5,8 +5,8 @@ three example forms. Jinja's bytecode cache keeps the compiled code in a folder 
 (``$PERFDOC_CACHE_DIR``, else ``$XDG_CACHE_HOME/perfdoc``, else ``~/.cache/perfdoc``), one file per template, under
 a key made of the template's name, the Jinja version and the environment's options; Jinja checks the source's
 checksum and the Python version before it uses a file. The output is the same with or without it (the code is
-the same code); a cache that cannot be read or written is passed over in silence, and
-``PERFDOC_CACHE_DIR=off`` turns it off.
+the same code); a cache that cannot be read or written is passed over in silence, one that another user could
+write into is not used (the code in it is run), and ``PERFDOC_CACHE_DIR=off`` turns it off.
 """
 
 from __future__ import annotations
@@ -33,8 +33,12 @@ def cache_folder() -> Path | None:
     base = Path(chosen) if chosen else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "perfdoc"
     folder = base / f"templates-jinja{jinja2.__version__}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.stat()
     except OSError:
+        return None
+    # Compiled code is run as it is read: a folder another user could write into is never used.
+    if hasattr(os, "getuid") and (st.st_uid != os.getuid() or st.st_mode & 0o022):
         return None
     return folder
 
