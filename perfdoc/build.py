@@ -469,7 +469,7 @@ class Workers:
     def _chunk(self, total: int) -> int:
         # Small chunks: a form takes milliseconds and a pipe round trip far less, and the last chunks must not
         # leave one worker busy while the other waits.
-        return max(1, min(8, total // (self.jobs * 16)))
+        return max(1, min(4, total // (self.jobs * 32)))
 
     def map(self, local: Callable[[Job, Any], Any], remote: Callable[[Any], Any], items: list[Any]) -> Iterable[Any]:
         pool = self._pool(len(items))
