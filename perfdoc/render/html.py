@@ -24,6 +24,15 @@ if TYPE_CHECKING:  # the format registry imports this module in every build, a n
 FORM_TEMPLATE = "form.html.j2"
 INDEX_TEMPLATE = "index.html.j2"
 ASSETS = ("perfdoc.css", "perfdoc.js")
+# The outputs of a form the index links to: format → IndexEntry attribute.
+INDEX_LINKS = (
+    ("html", "page"),
+    ("docx", "docx"),
+    ("pdf", "pdf"),
+    ("report", "report"),
+    ("plan", "plan"),
+    ("monitor", "monitor"),
+)
 
 
 @dataclass
@@ -207,14 +216,17 @@ def charts(entries: list[IndexEntry]) -> list[str]:
 
 
 def _renderer(config: Config) -> HtmlRenderer:
+    key = f"html:{config.profile}"  # one environment per profile: each may have its own templates and labels
+    return compiled(key, lambda: _new_renderer(config))  # type: ignore[no-any-return]
+
+
+def _new_renderer(config: Config) -> HtmlRenderer:
     from .. import summary  # noqa: F401 - the index summarises each year: loaded with the renderer (prepare)
     from .markdown import parser
-
-    parser()  # the form page's two long texts are Markdown
     from .templates import template_dirs
 
-    key = f"html:{config.profile}"  # one environment per profile: each may have its own templates and labels
-    return compiled(key, lambda: HtmlRenderer(template_dirs(config), config))  # type: ignore[no-any-return]
+    parser()  # the form page's two long texts are Markdown
+    return HtmlRenderer(template_dirs(config), config)
 
 
 def render_form_page(job: FormOutput) -> bytes:
@@ -244,8 +256,7 @@ def index_entries(digests: list[Digest], out: Path) -> list[IndexEntry]:
                 listed[folder] = set()
         return name in listed[folder]
 
-    links = (("html", "page"), ("docx", "docx"), ("pdf", "pdf"), ("report", "report"), ("plan", "plan"))
-    suffixes = [(per_form()[name].suffix, attr) for name, attr in (*links, ("monitor", "monitor"))]
+    suffixes = [(per_form()[name].suffix, attr) for name, attr in INDEX_LINKS]
     entries = []
     for d in digests:
         entry = IndexEntry(d)
