@@ -99,15 +99,15 @@ def render_plan(job: FormOutput) -> bytes | None:
 
 def render_monitor(job: FormOutput) -> bytes | None:
     """The 绩效运行监控表 of a file with a 监控 block; None without one."""
-    from ..numbers import fmt_amount, fmt_rate
-    from ..rules.monitoring import required_progress
-
     result = job.report.result
     assert result is not None
     a = result.assessment
     block = a.monitoring
     if block is None or block.as_of is None:
         return None
+    from ..numbers import fmt_amount, fmt_rate
+    from ..rules.monitoring import required_progress  # here: most forms have no 监控 block
+
     places = job.config.places(a.money_unit)
     day = f"{block.as_of.month}月{block.as_of.day}日"
     due = required_progress(job.config.monitor_thresholds, block.as_of)
