@@ -311,6 +311,7 @@ def workbook_bytes(book: Workbook) -> bytes:
                 styles.font(style.font)
     cell_style_xfs = styles.register_named()
     sheet = _sheet_xml(book, styles)  # numbers the cell styles in the order of first use
+    # The standard Office theme, as openpyxl writes it into every workbook (openpyxl is MIT-licensed).
     theme = (Path(__file__).parent / "xlsx-theme.xml").read_bytes()
     parts = [
         ("docProps/app.xml", APP.encode()),
