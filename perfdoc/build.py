@@ -57,7 +57,7 @@ from .render.formats import (
     wants,
 )
 from .render.templates import PACKAGE, PACKAGED_TEMPLATES
-from .write import WriteError, commit, discard, remove_stale, safe_filename, stage, write_atomic
+from .write import WriteError, commit, discard, remove_stale, safe_filename, stage
 
 RESERVED_STEMS = {"summary", "index"}
 ASIDE_FROM = 32  # forms from which the summaries, index and cache are written beside the main process (Aside)
@@ -259,9 +259,6 @@ class Cache:
     def stage(self) -> Path | None:
         """Written to a temporary file beside its place (None: the file already holds exactly this)."""
         return stage(self.path, self.to_bytes())
-
-    def save(self) -> None:
-        write_atomic(self.path, self.to_bytes())
 
 
 # -- one source, in a worker ----------------------------------------------------------------------------------
@@ -665,60 +662,33 @@ def build(
     parallel = (jobs or os.cpu_count() or 1) > 1 and len(result.digests) >= ASIDE_FROM
     collecting = None
     if changed or (not (out / "index.html").is_file() and "html" in job.formats):
-        collecting = Aside(_collect, (result.digests, config, out, job.formats), parallel)
+        collecting = Aside(write_collections, (result.digests, config, out, job.formats), parallel)
     saving = None
     restat = any(sid in cache.entries and cache.entries[sid].stat != e.stat for sid, e in new_entries.items())
     if changed or restat:
         cache.salt, cache.entries = salt, {sid: e for sid, e in new_entries.items() if e.key}
-        saving = Aside(_save, (cache,), parallel)
+        saving = Aside(cache.stage, (), parallel)  # renamed into place once the summaries and index are written
     try:
         if collecting is not None:
-            written, problem = collecting.result()
-            result.written += written
-            if problem:
-                result.notes.append(f"汇总表与索引未更新：{problem}")
+            try:
+                result.written += len(collecting.result())
+            except WriteError as exc:
+                result.notes.append(f"汇总表与索引未更新：{exc}")
     except BaseException:
         # A template error in the summaries or the index: the cache is not renamed into place, so that the next
         # build tries them again (and says so again) instead of finding nothing to do.
         if saving is not None:
             with contextlib.suppress(Exception):
-                discard(_staged_path(saving.result()))
+                discard(saving.result())
         raise
     if saving is not None:
-        staged = saving.result()
         try:
-            if isinstance(staged, str) and staged.startswith(_PROBLEM):
-                raise WriteError(staged[len(_PROBLEM) :])
+            staged = saving.result()
             if staged is not None:
-                commit(Path(staged), cache.path)
+                commit(staged, cache.path)
         except WriteError as exc:
             result.notes.append(f"构建缓存未保存（下次将全部重新生成）：{exc}")
     return result
-
-
-def _collect(digests: list[Digest], config: Config, out: Path, formats: tuple[str, ...]) -> tuple[int, str]:
-    """The year summaries and the index: the number of files written, and the write error if any."""
-    try:
-        return len(write_collections(digests, config, out, formats)), ""
-    except WriteError as exc:
-        return 0, str(exc)
-
-
-_PROBLEM = "\0problem:"
-
-
-def _save(cache: Cache) -> str | None:
-    """The cache written to a temporary file beside its place: its name (None: unchanged), or the write error
-    after _PROBLEM. The main process renames it into place once the summaries and index are written."""
-    try:
-        tmp = cache.stage()
-        return None if tmp is None else str(tmp)
-    except WriteError as exc:
-        return _PROBLEM + str(exc)
-
-
-def _staged_path(staged: object) -> Path | None:
-    return Path(staged) if isinstance(staged, str) and not staged.startswith(_PROBLEM) else None
 
 
 class Aside:
@@ -1036,10 +1006,8 @@ def prepare(config: Config, formats: tuple[str, ...]) -> None:
     that cannot be loaded is left for the rendering itself to report."""
     for fmt in [*per_form().values(), *collections(formats)]:
         if fmt.prepare is not None and (fmt.collect is not None or wants(formats, fmt.name)):
-            try:
+            with contextlib.suppress(Exception):  # said where it matters: when the format is rendered
                 fmt.prepare(config)
-            except Exception:  # said where it matters: when the collection is written
-                forget_compiled()
 
 
 def write_collections(
