@@ -327,7 +327,7 @@ def check_source(job: Job, source: Path, render: bool = False) -> Checked:
     """Read, check and score one source; with ``render``, render each of its renderable forms into temporary
     files under the name it asks for. Nothing is renamed into place here."""
     checked, reports = read_source(job, source)
-    return render_checked(job, checked, reports if render else [None] * len(reports))
+    return render_checked(job, checked, reports, render)
 
 
 def read_source(job: Job, source: Path) -> tuple[Checked, list[FileReport | None]]:
@@ -350,10 +350,10 @@ def read_source(job: Job, source: Path) -> tuple[Checked, list[FileReport | None
     return checked, reports
 
 
-def render_checked(job: Job, checked: Checked, reports: list[FileReport | None]) -> Checked:
-    """Each given report rendered under the name its digest asks for (None: not rendered)."""
+def render_checked(job: Job, checked: Checked, reports: list[FileReport | None], render: bool = True) -> Checked:
+    """With ``render``, each renderable report rendered under the name its digest asks for."""
     for digest, rep in zip(checked.digests, reports, strict=True):
-        if rep is not None and digest.name is not None:
+        if render and rep is not None and digest.name is not None:
             checked.rendered.append(render_report(job, rep, digest.name, digest.errors if digest.draft else 0))
         else:
             checked.rendered.append(None)
@@ -494,7 +494,7 @@ class Workers:
         except Exception:  # the reading process died, or its result could not travel: read here instead
             return (check_source(self.job, Path(source), render) for source, render in items)
         return (
-            render_checked(self.job, checked, reports if render else [None] * len(reports))
+            render_checked(self.job, checked, reports, render)
             for (checked, reports), (_, render) in zip(read, items, strict=True)
         )
 
