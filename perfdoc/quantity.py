@@ -64,10 +64,14 @@ _QUANTITY = re.compile(
     rf"(?P<mag>{_MAG_ALTS})?\s*"
     r"(?P<pre>余|多)?"
     r"(?P<unit>[^\d\s,;:()\[\]。；：、，（）]{0,4}?)\s*"
-    r"(?P<qual>以上|以下|以内|之内|余|多|左右|内)?\s*"
+    r"(?P<qual>以上|以下|以内|之内|以前|之前|余|多|左右|内|前)?\s*"
     r"(?:[,;:()。；：、，（）].*)?$",
     re.DOTALL,
 )
+
+
+# Words after a bare number that make it a ceiling or a deadline: the smaller the actual value, the better.
+UPPER_BOUND_WORDS = ("以下", "以内", "之内", "内", "以前", "之前", "前")
 
 
 @dataclass(frozen=True)
@@ -86,7 +90,8 @@ class Quantity:
 
     @property
     def is_reverse(self) -> bool:
-        return self.comparator in ("<=", "<")
+        """An upper bound: ≤ or <, or a bare number bounded from above in words (30天内, 9月前, 5%以下)."""
+        return self.comparator in ("<=", "<") or (not self.comparator and self.qualifier in UPPER_BOUND_WORDS)
 
 
 def parse_quantity(text: str | None) -> Quantity | None:

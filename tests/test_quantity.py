@@ -35,6 +35,9 @@ from perfdoc.quantity import parse_quantity, units_agree
         ("１２０人", "", "120", "人", ""),
         ("1,200万元", "", "12000000", "元", ""),
         ("30天内", "", "30", "天", "内"),
+        ("9月前", "", "9", "月", "前"),
+        ("11月以前", "", "11", "月", "以前"),
+        ("5%以下", "", "5", "%", "以下"),
         ("≥ 5.2 万人次", ">=", "52000", "人次", ""),
     ],
 )
@@ -61,6 +64,26 @@ def test_quantities(text, comparator, value, unit, qualifier):
 )
 def test_qualitative_texts_are_not_quantities(text):
     assert parse_quantity(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reverse"),
+    [
+        ("≤30万元", True),
+        ("<5%", True),
+        ("30天内", True),
+        ("9月前", True),
+        ("5%以下", True),
+        ("3个工作日以内", True),
+        ("90%以上", False),
+        ("731次", False),
+        ("≥400次", False),
+        ("1000余次", False),
+    ],
+)
+def test_an_upper_bound_in_words_is_reverse(text, reverse):
+    q = parse_quantity(text)
+    assert q is not None and q.is_reverse is reverse
 
 
 def test_units_agree_with_magnifiers_and_omitted_units():

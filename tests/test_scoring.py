@@ -201,3 +201,25 @@ def test_a_profile_deducting_for_a_target_far_exceeded_lowers_the_rule_score():
 def test_rates_kept_under_a_ceiling_are_reverse(name, target, actual):
     r = score_indicator(ind(target, actual, "2", name=name), ASSESSMENT)
     assert r.reverse and r.achieved is True and r.rule_score == D("2.00")
+
+
+@pytest.mark.parametrize(
+    ("name", "target", "ceiling", "actual", "weight", "achieved", "rule"),
+    [
+        # 安徽 金寨县 部门整体 2023: deadlines written as a month "前", met a month or two early, full marks typed.
+        ("指标1:完成美丽宜居自然村庄验收时间", "9月前", "≤9月", "7月", "5", True, "5.00"),
+        ("指标2:完成户用卫生厕所改造验收时间", "11月前", "≤11月", "10月", "5", True, "5.00"),
+        ("办理时限", "30天内", "≤30天", "20天", "10", True, "10.00"),
+        ("办理时限", "30天内", "≤30天", "36天", "10", False, "8.00"),  # (1 − 6/30) × 10
+        ("差错率", "5%以下", "≤5%", "2%", "10", True, "10.00"),
+        ("受理时限", "3个工作日以内", "≤3个工作日", "2个工作日", "10", True, "10.00"),
+    ],
+)
+def test_a_bare_number_bounded_in_words_is_reverse(name, target, ceiling, actual, weight, achieved, rule):
+    """以下 / 以内 / 内 / 前 after a bare number bound it from above, as ≤ does: finishing early or staying
+    under is the goal. Before, 9月前 against 7月 was read as an unknown unit 月前, and 30天内 as at least 30."""
+    r = score_indicator(ind(target, actual, weight, name=name, subcategory="时效指标"), ASSESSMENT)
+    assert r.reverse
+    assert (r.achieved, r.rule_score) == (achieved, D(rule))
+    bounded = score_indicator(ind(ceiling, actual, weight, name=name, subcategory="时效指标"), ASSESSMENT)
+    assert (bounded.achieved, bounded.rule_score) == (r.achieved, r.rule_score)
