@@ -25,7 +25,6 @@ import json
 import os
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, fields
 from pathlib import Path, PurePosixPath
 from typing import Any, NamedTuple
 
@@ -44,6 +43,7 @@ from .check import (
 from .config import Config
 from .diagnostics import Diagnostic, PerfdocError, Position, TemplateError
 from .digest import Digest, digest_of
+from .record import field, record, record_fields
 from .render.formats import (
     CollectionOutput,
     FormOutput,
@@ -65,7 +65,7 @@ CACHE_FILE = ".perfdoc-cache.json"
 CACHE_VERSION = 3  # 3: diagnostics keep their configured severity
 
 
-@dataclass
+@record
 class BuildResult:
     digests: list[Digest] = field(default_factory=list)  # one per form, in source order
     outputs: dict[str, dict[str, Path]] = field(default_factory=dict)  # form → format → file
@@ -112,9 +112,9 @@ def code_digest() -> str:
 def inputs_salt(config: Config, formats: tuple[str, ...], draft: bool = False) -> str:
     """A hash of everything besides the source that shapes the outputs: perfdoc, config, templates, formats."""
     h = hashlib.sha256(f"perfdoc {code_digest()}\n{sorted(formats)}\ndraft={draft}\n".encode())
-    for f in fields(Config):
-        if f.name != "root":
-            h.update(f"{f.name}={getattr(config, f.name)!r}\n".encode())
+    for name in record_fields(Config):
+        if name != "root":
+            h.update(f"{name}={getattr(config, name)!r}\n".encode())
     # The project's own templates and profiles, those of every profile a form may name included.
     for folder in (config.root / config.templates_dir, config.root / "profiles"):
         if folder.is_dir():
@@ -160,7 +160,7 @@ def source_stat(path: Path) -> list[int]:
 # -- the cache --------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Entry:
     """What the last build knew of one source: its input key, its forms' digests and their output files."""
 
@@ -198,7 +198,7 @@ def _check_output(rel: object) -> None:
         raise CacheError(f"输出路径不在输出目录的年度文件夹中：{rel!r}")
 
 
-@dataclass
+@record
 class Cache:
     """build/.perfdoc-cache.json: for each source its input key, its digests and the files it produced.
 
@@ -264,7 +264,7 @@ class Cache:
 # -- one source, in a worker ----------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Job:
     config: Config
     formats: tuple[str, ...]
@@ -272,7 +272,7 @@ class Job:
     draft: bool = False
 
 
-@dataclass
+@record
 class Staged:
     """One form's outputs, rendered into temporary files beside their targets, not yet renamed into place."""
 
@@ -280,7 +280,7 @@ class Staged:
     files: dict[str, tuple[str | None, str]] = field(default_factory=dict)  # format → (temp file or None, target)
 
 
-@dataclass
+@record
 class Checked:
     """One source read, checked and scored, with a digest per form; and, when the source was named, each
     renderable form rendered under the name it asks for (settled later: ``Form.provisional``)."""
@@ -291,7 +291,7 @@ class Checked:
     rendered: list[Rendered | None]  # per digest: its files, rendered under digest.name before settling
 
 
-@dataclass
+@record
 class RenderItem:
     """One form to render again from its source, under the name the build settled (its name moved)."""
 
@@ -301,7 +301,7 @@ class RenderItem:
     draft_errors: int = 0
 
 
-@dataclass
+@record
 class Rendered:
     staged: Staged | None = None
     problems: list[Diagnostic] = field(default_factory=list)  # PD701 / PD901 of this form
@@ -507,7 +507,7 @@ class Workers:
 # -- the build -------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Form:
     """One form of the build, whatever its origin: checked in this run, or taken from the cache."""
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .config import Config
 from .diagnostics import Diagnostic, Severity, SourceError
+from .record import field, record, replace
 from .source import Locus, Position, RawDocument
 from .vocabulary import known_keys
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # the reading and scoring machinery loads when a form is chec
 SOURCE_SUFFIXES = (".md", ".markdown")  # found in folders; a .docx is read when it is named (a glob names it)
 
 
-@dataclass
+@record
 class FileReport:
     path: str
     assessment: Assessment | None = None

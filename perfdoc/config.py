@@ -7,13 +7,13 @@ grades 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差, and no weight policy.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from .diagnostics import ConfigError, Diagnostic, Severity
+from .record import field, record, record_fields
 from .vocabulary import (
     ALL_SUBCATEGORIES,
     DEFAULT_PROFILE,
@@ -53,7 +53,7 @@ class RuleSettings(NamedTuple):
         return kept
 
 
-@dataclass
+@record
 class Config:
     money_unit: str = "元"  # 元 (Shanghai) or 万元 (Ministry of Finance)
     amount_places: int | None = None  # decimals printed for amounts; by default 2 for 元 and 4 for 万元
@@ -93,7 +93,7 @@ class Config:
     build_dir: str = "build"
     templates_dir: str = "templates"
     rules: RuleSettings = field(default_factory=RuleSettings)
-    project_values: dict[str, object] = field(default_factory=dict, repr=False)  # as perfdoc.toml wrote them
+    project_values: dict[str, object] = field(default_factory=dict)  # as perfdoc.toml wrote them
     profile: str = DEFAULT_PROFILE  # the form's layout and vocabulary: perfdoc/profiles/<name>.toml
     labels: dict[str, str] = field(default_factory=dict)  # printed labels the profile changes (vocabulary.LABELS)
     aliases: dict[str, str] = field(default_factory=dict)  # group names this form writes → the vocabulary's
@@ -180,7 +180,7 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
 
 def _apply(cfg: Config, values: dict[str, object], path: Path | None) -> None:
     """Set configuration values (from perfdoc.toml or a profile), each checked and named when wrong."""
-    known = {f.name for f in fields(Config)} - {"root", "project_values"}
+    known = set(record_fields(Config)) - {"root", "project_values"}
     for key, value in values.items():
         if key not in known:
             raise ConfigError(f"{path}: 未知配置项 {key}（可用：{', '.join(sorted(known))}）")

@@ -10,9 +10,9 @@ PD7xx writing the outputs, PD9xx perfdoc's own failures.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from typing import NamedTuple
 
+from .record import record
 from .source import Locus, Position, SourceMap
 
 
@@ -172,7 +172,7 @@ def code_info(code: str) -> Code:
     return found
 
 
-@dataclass(slots=True)  # slots: a build keeps every form's diagnostics, a thousand forms' worth
+@record(slots=True)  # slots: a build keeps every form's diagnostics, a thousand forms' worth
 class Diagnostic:
     """One finding. It names a logical place (``locus``: a raw path, or a line in a body section) when it is
     made; the reader's source map turns that into ``position`` before it is shown (``resolve``)."""

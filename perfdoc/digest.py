@@ -6,12 +6,12 @@ one form re-renders the index and the summary without reading the other 999 form
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Position, Severity
 from .numbers import fmt_rate
+from .record import field, record
 
 if TYPE_CHECKING:  # a digest read from the cache needs none of the checking machinery
     from .check import FileReport
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # a digest read from the cache needs none of the checking mac
 EXECUTION = "预算执行率"
 
 
-@dataclass(slots=True)
+@record(slots=True)
 class Deduction:
     indicator: str  # 三级指标, or 预算执行率 for the execution row
     points: Decimal
@@ -33,7 +33,7 @@ class Deduction:
         return f"{self.indicator} −{fmt_score(self.points)}{reason}"
 
 
-@dataclass(slots=True)  # slots: the main process keeps one digest per form, however many forms
+@record(slots=True)  # slots: the main process keeps one digest per form, however many forms
 class Digest:
     path: str  # the source as shown in messages
     name: str | None = None  # output stem under build/: "2020/创业孵化基地运行保障"

@@ -13,7 +13,6 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -24,6 +23,7 @@ from .load import CONTROL, control_name
 from .numbers import EMPTY_MARKS, parse_decimal
 from .parse import canonical_label
 from .quantity import compose_target
+from .record import field, record
 from .source import Position, RawDocument, RawPath, Section, SourceMap
 from .vocabulary import (
     ALL_SUBCATEGORIES,
@@ -148,7 +148,7 @@ YEAR = re.compile(r"(19|20)\d{2}(?=\s*年)")
 # -- the table grid -----------------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class Cell:
     col: int  # grid column, 1-based
     text: str
@@ -156,7 +156,7 @@ class Cell:
     markdown: str
 
 
-@dataclass
+@record
 class Row:
     number: int  # row within its table, 1-based, as a person counts in Word
     table: int  # the table, 1-based in the document
@@ -176,7 +176,7 @@ class Row:
         return all(not c.label for c in self.cells)
 
 
-@dataclass
+@record
 class Block:
     kind: str  # "paragraph" or "row"
     text: str = ""
@@ -401,7 +401,7 @@ def fund_row_kind(row: Row) -> str | None:
 # -- one form -------------------------------------------------------------------------------------------
 
 
-@dataclass
+@record
 class ImportedForm:
     source: str
     index: int  # 1-based within the document

@@ -7,22 +7,22 @@ spelling the author used for each field (``keys``), so a diagnostic can name its
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .record import field, record
 from .source import RawPath, Section
 from .vocabulary import ASSESSMENT, DEFAULT_FUNDING_ROWS, FUNDING_ROWS, STAGE_LABELS
 
 
-@dataclass
+@record
 class Located:
     raw_path: RawPath = ()
     field_path: str = ""  # English path used in diagnostics and JSON: indicators[4] (the fourth)
     keys: dict[str, str] = field(default_factory=dict)  # field name → key as the author wrote it
 
 
-@dataclass
+@record
 class FundingRow(Located):
     name: str = ""  # total / appropriation / carryover / other
     label: str = ""  # 年度资金总额 / 其中：当年财政拨款 / 上年结转资金 / 其他资金
@@ -39,7 +39,7 @@ def funding_rows(names: tuple[str, ...] = DEFAULT_FUNDING_ROWS) -> dict[str, Fun
     return {name: FundingRow(name=name, label=FUNDING_ROWS[name], field_path=f"funds.{name}") for name in names}
 
 
-@dataclass
+@record
 class Funds(Located):
     rows: dict[str, FundingRow] = field(default_factory=lambda: funding_rows())
     weight: Decimal | None = None  # 分值 of the execution row, as typed (the configured one applies when absent)
@@ -56,7 +56,7 @@ class Funds(Located):
         return [row for name, row in self.rows.items() if name != "total"]
 
 
-@dataclass
+@record
 class Indicator(Located):
     category: str = ""  # 一级指标
     subcategory: str = ""  # 二级指标
@@ -79,7 +79,7 @@ class Indicator(Located):
     remedy: str | None = None  # 纠偏措施
 
 
-@dataclass
+@record
 class Monitoring(Located):
     """The 监控 block of a mid-year file: the date it is as of, and the amount executed by then."""
 
@@ -87,7 +87,7 @@ class Monitoring(Located):
     executed: Decimal | None = None  # 执行数, of the 年度资金总额
 
 
-@dataclass
+@record
 class Assessment(Located):
     path: str = ""
     year: int | None = None  # 年度

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 MAGNIFIERS: dict[str, Decimal] = {
     "千": Decimal(10) ** 3,
@@ -74,8 +74,7 @@ _QUANTITY = re.compile(
 UPPER_BOUND_WORDS = ("以下", "以内", "之内", "内", "以前", "之前", "前")
 
 
-@dataclass(frozen=True)
-class Quantity:
+class Quantity(NamedTuple):
     text: str  # as written
     comparator: str  # "", "=", ">=", ">", "<=", "<"
     number: Decimal  # as written, without magnifier

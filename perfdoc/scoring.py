@@ -7,7 +7,6 @@ All in ``Decimal``, rounded half up to 2 places only where the form shows a figu
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from .quantity import (
     parse_quantity,
     units_agree,
 )
+from .record import field, record
 from .vocabulary import (
     ACHIEVED,
     ACHIEVED_WORDS,
@@ -48,7 +48,7 @@ def bands(config: Config) -> dict[str, tuple[Decimal, Decimal]]:
     return {ACHIEVED: (achieved, Decimal(1)), PARTIAL: (partial, achieved), MISSED: (Decimal(0), partial)}
 
 
-@dataclass
+@record
 class IndicatorResult:
     indicator: Indicator
     kind: str  # 定量 / 定性
@@ -74,7 +74,7 @@ class IndicatorResult:
         return self.kind == QUANTITATIVE and not self.reverse and self.ratio is not None and self.ratio >= ratio
 
 
-@dataclass
+@record
 class Result:
     """Everything computed from a form as written; the form itself is left as the author wrote it."""
 

@@ -9,8 +9,9 @@ printed does the source map turn that into ``file:line:col`` (Markdown) or ``fil
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from .record import field, record
 
 RawPath = tuple[str | int, ...]
 BODY = "正文"  # the first part of a raw path that points into the body: (BODY, section index)
@@ -39,7 +40,7 @@ class Locus(NamedTuple):
     column: int = 1
 
 
-@dataclass
+@record
 class Section:
     """A level-2 section of the body (## 预算目标, ## 实际完成情况), or a text cell of a Word form."""
 
@@ -54,7 +55,7 @@ class Section:
         return (BODY, self.index)
 
 
-@dataclass
+@record
 class SourceMap:
     """Raw paths → positions, filled by the reader as it goes.
 
@@ -85,7 +86,7 @@ class SourceMap:
         return self.value_pos.get((), self.fallback)
 
 
-@dataclass
+@record
 class RawDocument:
     """What a reader hands on: data as written (dict / list / str / None), body sections, and where each is."""
 

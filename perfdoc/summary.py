@@ -10,18 +10,18 @@ in another unit (元 / 万元) are converted to the project's unit before they a
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from .config import Config
 from .digest import Deduction, Digest
 from .numbers import HUNDRED, ZERO, fmt_amount, fmt_rate, fmt_score, round2
+from .record import field, record
 
 TEN_THOUSAND = Decimal(10000)
 
 
-@dataclass
+@record
 class SummaryRow:
     source: str
     project: str
@@ -35,7 +35,7 @@ class SummaryRow:
     warnings: int
 
 
-@dataclass
+@record
 class Summary:
     year: int
     money_unit: str

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from .xmltext import escape, quoteattr
 
@@ -13,8 +13,7 @@ BAR_WIDTH = 360
 VALUE_WIDTH = 70
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     label: str
     value: Decimal
     text: str  # the value as printed beside the bar

@@ -49,8 +49,6 @@ def render_document(
     or the packaged one, compiled once per process. ``context`` is given the template's style ids (for the
     paragraphs it writes); the document carries the form's properties under its own title, and the draft mark
     of a form with errors."""
-    from dataclasses import replace
-
     from .context import draft_banner
     from .templates import template_path
     from .wordtemplate import CompiledDocxTemplate, core_properties
@@ -58,7 +56,7 @@ def render_document(
     assert job.report.result is not None
     template = template_path(job.config, template_name)
     renderer = compiled(f"{template_name}:{template}", lambda: CompiledDocxTemplate(template))
-    core = replace(core_properties(job.report.result), title=title, subject=subject)
+    core = core_properties(job.report.result)._replace(title=title, subject=subject)
     banner = draft_banner(job.draft_errors) if job.draft_errors else ""
     data: bytes = renderer.render(context(renderer.style_ids_by_name), core, banner)
     return data

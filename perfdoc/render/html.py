@@ -6,7 +6,6 @@ override one file. Pages are self-contained: the stylesheet and script are inlin
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ from ..config import Config
 from ..diagnostics import TemplateError
 from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
+from ..record import record
 from .codecache import bytecode_cache, environment_options, render_in_batches
 from .formats import CollectionOutput, FormOutput, OutputFormat, compiled, href, per_form, registry, wants
 
@@ -35,7 +35,7 @@ INDEX_LINKS = (
 )
 
 
-@dataclass
+@record
 class IndexEntry:
     digest: Digest
     page: str | None = None  # href of the form page, relative to the index

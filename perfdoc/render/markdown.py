@@ -5,15 +5,16 @@ markdown-it-py parses; raw HTML in content is never passed through (``html: Fals
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
+
+from ..record import field, record
 
 if TYPE_CHECKING:  # imported where a parser is made: the format registry loads this module on every build
     from markdown_it import MarkdownIt
 
 
-@dataclass
+@record
 class Run:
     text: str
     bold: bool = False
@@ -21,7 +22,7 @@ class Run:
     line_break: bool = False  # a hard line break after this run
 
 
-@dataclass
+@record
 class Block:
     kind: str  # "paragraph" or "item"
     runs: list[Run] = field(default_factory=list)

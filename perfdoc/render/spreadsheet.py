@@ -11,8 +11,10 @@ landscape. Cell styles are numbered in the order cells first use them, as openpy
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
+
+from ..record import field, record
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -22,8 +24,7 @@ DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 BUILTIN_FORMATS = {"General": 0, "0": 1, "0.00": 2, "#,##0": 3, "#,##0.00": 4, "0%": 9, "0.00%": 10}
 
 
-@dataclass(frozen=True)
-class Font:
+class Font(NamedTuple):
     bold: bool = False
     size: int | None = None
 
@@ -32,8 +33,7 @@ class Font:
         return f"<font>{inner}</font>" if inner else "<font/>"
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """A named cell style: font, optional grey fill, thin grey border, alignment, number format."""
 
     name: str
@@ -53,7 +53,7 @@ class Style:
         return f"<alignment{attrs}/>"
 
 
-@dataclass
+@record
 class Sheet:
     title: str
     rows: list[list[tuple[object, Style | None]]] = field(default_factory=list)  # per cell: value, style
@@ -63,7 +63,7 @@ class Sheet:
     print_title_rows: str = ""  # "2:2"
 
 
-@dataclass
+@record
 class Workbook:
     sheet: Sheet
     styles: list[Style]  # named styles, in the order they were registered

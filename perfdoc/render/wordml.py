@@ -9,7 +9,7 @@ import struct
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .markdown import Block
 from .xmltext import escape
@@ -155,8 +155,7 @@ def style_ids(styles_xml: bytes) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class CoreProperties:
+class CoreProperties(NamedTuple):
     title: str
     subject: str
     creator: str
@@ -187,8 +186,7 @@ _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1  # 1980-01-01 00:00:00, the ea
 _UTF8_FLAG = 0x0800
 
 
-@dataclass(frozen=True)
-class ZipEntry:
+class ZipEntry(NamedTuple):
     """One member, compressed once: parts that do not change between forms are reused as they are."""
 
     name: str

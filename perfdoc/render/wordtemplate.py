@@ -10,7 +10,6 @@ members were compressed once.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -146,7 +145,7 @@ class DocxRenderer(CompiledDocxTemplate):
         banner = ""
         if draft_errors:
             banner = draft_banner(draft_errors)
-            core = replace(core, title=f"【草稿】{core.title}", subject=f"草稿：{core.subject}（有错误）")
+            core = core._replace(title=f"【草稿】{core.title}", subject=f"草稿：{core.subject}（有错误）")
         return self.render(ctx, core, banner)
 
 

@@ -10,7 +10,7 @@ in one year) looks across files in ``check``.
 from __future__ import annotations
 
 import importlib
-import pkgutil
+import os
 
 from ..diagnostics import Code, Diagnostic, declared
 from .base import Rule, RuleContext
@@ -19,8 +19,10 @@ from .base import Rule, RuleContext
 def _discover() -> list[Rule]:
     """Every rule declared in a module of this package, in code order: adding a rule is writing it."""
     found: dict[str, Rule] = {}
-    for info in pkgutil.iter_modules(__path__):
-        module = importlib.import_module(f"{__name__}.{info.name}")
+    # The folder listed directly: pkgutil.iter_modules imports inspect, ~10 ms of every command's start.
+    names = sorted(f.removesuffix(".py") for f in os.listdir(__path__[0]) if f.endswith(".py") and f[0] != "_")
+    for name in names:
+        module = importlib.import_module(f"{__name__}.{name}")
         for value in vars(module).values():
             if isinstance(value, Rule):
                 if value.code in found and found[value.code] is not value:

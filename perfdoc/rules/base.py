@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..diagnostics import Code, Diagnostic, Severity, register
 from ..model import Assessment, Located
 from ..numbers import fmt_amount, fmt_score, round2
+from ..record import record
 from ..scoring import Result
 from ..source import Locus, Section
 from ..vocabulary import ASSESSMENT, PLAN
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # the configuration is only read here, never imported at run 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 
-@dataclass
+@record
 class RuleContext:
     """A form as written (``assessment``), what was computed from it (``result``), and the project's settings.
 
@@ -62,8 +62,7 @@ class RuleContext:
 RuleFunc = Callable[[RuleContext], Iterator[Diagnostic]]
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     code: str
     info: Code  # severity, title and rule text, as declared
     func: RuleFunc
