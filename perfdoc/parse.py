@@ -8,8 +8,6 @@ configured default (the execution 分值 comes from the configuration at scoring
 
 from __future__ import annotations
 
-import calendar
-import difflib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -75,7 +73,17 @@ def outline_title(title: str, outline: tuple[str, ...]) -> str | None:
     return next((t for t in outline if _NUMBERING.sub("", t).replace(" ", "") == bare), None)
 
 
+def _month_end(year: int, month: int) -> int:
+    """The last day of a month; 0 (an invalid date) for a month that does not exist."""
+    if not 1 <= month <= 12:
+        return 0
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - date(year, month, 1)).days
+
+
 def did_you_mean(word: str, candidates: list[str]) -> str:
+    import difflib  # only for a mistyped key; a clean file never needs it
+
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.4)
     return f"，是否应为「{close[0]}」？" if close else ""
 
@@ -163,7 +171,7 @@ class _Parser:
                     raise ValueError(text)
                 year, month = int(m.group(1)), int(m.group(2))
                 # 2020-07 and 2020年7月底 are as of the month's end
-                day = int(m.group(3)) if m.group(3) else calendar.monthrange(year, month)[1] if 1 <= month <= 12 else 0
+                day = int(m.group(3)) if m.group(3) else _month_end(year, month)
                 return date(year, month, day)
             except ValueError:
                 self.report(

@@ -175,3 +175,11 @@ def test_the_monitoring_date_as_people_write_it(run_cli, tmp_path: Path):
     source.write_text(text.replace("截至: 2023-07-31", "截至: 七月底"), encoding="utf-8")
     [bad] = [d for d in _check(run_cli, tmp_path / "perfdoc.toml", source)["diagnostics"] if d["code"] == "PD206"]
     assert "「截至」应为日期" in bad["message"]
+
+
+def test_a_month_written_alone_means_its_last_day():
+    from perfdoc.parse import _month_end
+
+    assert [_month_end(2024, m) for m in (1, 2, 4, 12)] == [31, 29, 30, 31]  # 2024 is a leap year
+    assert _month_end(2023, 2) == 28 and _month_end(2100, 2) == 28  # 2100 is not
+    assert _month_end(2023, 13) == 0 and _month_end(2023, 0) == 0  # no such month: refused as a date
