@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
@@ -88,13 +87,13 @@ def registry() -> dict[str, OutputFormat]:
     from .. import render
 
     found: dict[str, OutputFormat] = {}
-    for info in pkgutil.iter_modules(render.__path__):
-        spec = info.module_finder.find_spec(info.name, None)
-        origin = spec.origin if spec is not None else None
+    folder = render.__path__[0]  # listed directly: pkgutil.iter_modules imports inspect, ~7 ms of a no-op build
+    for file in sorted(f for f in os.listdir(folder) if f.endswith(".py") and f[0] != "_"):
         # Only the modules that declare formats are imported: the engines (Word XML, Markdown) load when used.
-        if origin and f"\n{FORMAT_MODULE_ATTRIBUTE} = " not in Path(origin).read_text(encoding="utf-8"):
+        source = Path(folder, file).read_text(encoding="utf-8")
+        if f"\n{FORMAT_MODULE_ATTRIBUTE} = " not in source:
             continue
-        module = importlib.import_module(f"{render.__name__}.{info.name}")
+        module = importlib.import_module(f"{render.__name__}.{file.removesuffix('.py')}")
         for fmt in getattr(module, FORMAT_MODULE_ATTRIBUTE, ()):
             if fmt.name in found:
                 raise ValueError(f"output format {fmt.name} is declared twice")
