@@ -96,15 +96,25 @@ _code_digest: str | None = None
 
 
 def code_digest() -> str:
-    """perfdoc's own code and packaged templates: an edited rule, message or template invalidates the cache."""
+    """perfdoc's own code and packaged templates: an edited rule, message or template invalidates the cache.
+
+    Each file counts by its name, size and modification time, as make and the cache's own sources do: reading
+    and hashing all 2 MB of them took ~10 ms of every build, a no-op's included. Installing or editing perfdoc
+    writes the files anew."""
     global _code_digest
     if _code_digest is None:
         h = hashlib.sha256(__version__.encode())
         for folder in (PACKAGE, PACKAGED_TEMPLATES):
-            for p in sorted(folder.rglob("*")):
-                wanted = p.suffix in (".py", ".toml", ".docx", ".j2", ".css", ".js")
-                if p.is_file() and wanted and "__pycache__" not in p.parts:
-                    h.update(str(p.relative_to(folder)).encode() + b"\0" + p.read_bytes())
+            found: list[tuple[str, int, int]] = []
+            for top, dirs, files in os.walk(folder):
+                dirs[:] = [d for d in dirs if d != "__pycache__"]
+                for name in files:
+                    if name.endswith((".py", ".toml", ".docx", ".j2", ".css", ".js")):
+                        st = os.stat(os.path.join(top, name))
+                        rel = os.path.relpath(os.path.join(top, name), folder).replace(os.sep, "/")
+                        found.append((rel, st.st_size, st.st_mtime_ns))
+            for rel, size, mtime in sorted(found):
+                h.update(f"{rel}\0{size}\0{mtime}\n".encode())
         _code_digest = h.hexdigest()
     return _code_digest
 

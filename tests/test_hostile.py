@@ -400,6 +400,37 @@ def test_6_perfdoc_code_is_part_of_the_cache_key(monkeypatch):
     assert build_module.code_digest() == build_module.code_digest() != "an edited rule"
 
 
+def test_6_an_edited_or_reinstalled_code_file_changes_the_code_digest(monkeypatch, tmp_path: Path):
+    """Files count by name, size and modification time (not read): an edit or a reinstall writes them anew."""
+    from perfdoc import build as build_module
+
+    package, templates = tmp_path / "perfdoc", tmp_path / "templates"
+    (package / "rules").mkdir(parents=True)
+    (package / "__pycache__").mkdir()
+    templates.mkdir()
+    rule = package / "rules" / "funding.py"
+    rule.write_text("RULE = 1\n", encoding="utf-8")
+    (templates / "form.html.j2").write_text("{{ x }}", encoding="utf-8")
+    monkeypatch.setattr(build_module, "PACKAGE", package)
+    monkeypatch.setattr(build_module, "PACKAGED_TEMPLATES", templates)
+
+    def digest() -> str:
+        monkeypatch.setattr(build_module, "_code_digest", None)
+        return build_module.code_digest()
+
+    first = digest()
+    (package / "__pycache__" / "funding.cpython-311.pyc").write_bytes(b"compiled")
+    (package / "notes.txt").write_text("not code", encoding="utf-8")
+    assert digest() == first  # bytecode and other files are not perfdoc's code
+    st = rule.stat()
+    os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+    touched = digest()
+    assert touched != first
+    rule.write_text("RULE = 22\n", encoding="utf-8")
+    os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # same time, another size
+    assert digest() not in (first, touched)
+
+
 def test_6_force_rebuilds_everything(run_cli, tmp_path: Path):
     root = project(tmp_path)
     assert in_project(run_cli, root, "build").code == 0
