@@ -499,6 +499,8 @@ class Workers:
             return (check_source(self.job, Path(source), render) for source, render in items)
         reading = Aside(_read_sources, (self.job, items), parallel=True)
         warm()
+        if not reading.ready():  # time to spare: load what only texts with markup need, before it is needed
+            warm_markdown()
         try:
             read = reading.result()
         except Exception:  # the reading process died, or its result could not travel: read here instead
@@ -721,6 +723,10 @@ class Aside:
                 child.close()
                 return
         self.outcome = _outcome(work, args)
+
+    def ready(self) -> bool:
+        """Whether the result is there to take (always, when the work was done in this process)."""
+        return self.process is None or bool(self.conn.poll())
 
     def result(self) -> Any:
         if self.process is not None:
@@ -1018,6 +1024,14 @@ def prepare(config: Config, formats: tuple[str, ...]) -> None:
         if fmt.prepare is not None and (fmt.collect is not None or wants(formats, fmt.name)):
             with contextlib.suppress(Exception):  # said where it matters: when the format is rendered
                 fmt.prepare(config)
+
+
+def warm_markdown() -> None:
+    """The Markdown parser, loaded ahead: a long text with markup in it needs it (render/markdown.py), a text of
+    plain paragraphs does not, and importing it takes longer than rendering a few forms."""
+    from .render.markdown import parser
+
+    parser()
 
 
 def write_collections(

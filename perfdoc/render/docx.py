@@ -20,13 +20,11 @@ CORE_PART = "docProps/core.xml"
 
 
 def form_renderer(config: Config) -> DocxRenderer:
-    """The profile's form.docx (the project's or the packaged one), compiled once per process; with it the
-    Markdown parser its two long texts go through."""
-    from .markdown import parser
+    """The profile's form.docx (the project's or the packaged one), compiled once per process. Its two long
+    texts need the Markdown parser only when they hold markup (``build.warm_markdown``)."""
     from .templates import template_path
     from .wordtemplate import DocxRenderer
 
-    parser()
     template = template_path(config, "form.docx")
     return compiled(f"docx:{template}", lambda: DocxRenderer(template))  # type: ignore[no-any-return]
 

@@ -87,13 +87,18 @@ def registry() -> dict[str, OutputFormat]:
     from .. import render
 
     found: dict[str, OutputFormat] = {}
-    folder = render.__path__[0]  # listed directly: pkgutil.iter_modules imports inspect, ~7 ms of a no-op build
-    for file in sorted(f for f in os.listdir(folder) if f.endswith(".py") and f[0] != "_"):
+    # The package's folders listed directly (pkgutil.iter_modules imports inspect, ~7 ms of a no-op build); a
+    # module name met twice is the first folder's, as Python imports it.
+    modules: dict[str, Path] = {}
+    for folder in render.__path__:
+        for file in sorted(os.listdir(folder)):
+            if file.endswith(".py") and file[0] != "_":
+                modules.setdefault(file.removesuffix(".py"), Path(folder, file))
+    for name, path in modules.items():
         # Only the modules that declare formats are imported: the engines (Word XML, Markdown) load when used.
-        source = Path(folder, file).read_text(encoding="utf-8")
-        if f"\n{FORMAT_MODULE_ATTRIBUTE} = " not in source:
+        if f"\n{FORMAT_MODULE_ATTRIBUTE} = " not in path.read_text(encoding="utf-8"):
             continue
-        module = importlib.import_module(f"{render.__name__}.{file.removesuffix('.py')}")
+        module = importlib.import_module(f"{render.__name__}.{name}")
         for fmt in getattr(module, FORMAT_MODULE_ATTRIBUTE, ()):
             if fmt.name in found:
                 raise ValueError(f"output format {fmt.name} is declared twice")

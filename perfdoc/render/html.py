@@ -222,10 +222,8 @@ def _renderer(config: Config) -> HtmlRenderer:
 
 def _new_renderer(config: Config) -> HtmlRenderer:
     from .. import summary  # noqa: F401 - the index summarises each year: loaded with the renderer (prepare)
-    from .markdown import parser
     from .templates import template_dirs
 
-    parser()  # the form page's two long texts are Markdown
     return HtmlRenderer(template_dirs(config), config)
 
 
