@@ -190,3 +190,20 @@ def test_a_template_error_in_the_index_is_the_build_s_error_and_keeps_the_cache_
     assert not list((tmp_path / "out").rglob("*.tmp"))
     with pytest.raises(TemplateError, match=r"index\.html\.j2"):
         build([src], Config(root=tmp_path), ("docx", "html"), tmp_path / "out", jobs=2)
+
+
+def test_the_index_links_the_year_summaries_written_now_or_before(tmp_path):
+    """Written at the same time as the summaries, the index links those this build writes (summary.xlsx always,
+    summary.docx with the Word forms) and those an earlier build left, and no other."""
+    src = tmp_path / "src"
+    generate(40, src)
+    out = tmp_path / "out"
+    build([src], Config(), ("html",), out, jobs=2)
+    (year,) = {p.parent.name for p in out.rglob("summary.xlsx")}
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert f'href="{year}/summary.xlsx"' in page and "summary.docx" not in page
+    assert not (out / year / "summary.docx").exists()
+    build([src], Config(), ("docx", "html"), out, jobs=2, force=True)
+    assert f'href="{year}/summary.docx"' in (out / "index.html").read_text(encoding="utf-8")
+    build([src], Config(), ("html",), out, jobs=2, force=True)  # the Word summary stays, and stays linked
+    assert f'href="{year}/summary.docx"' in (out / "index.html").read_text(encoding="utf-8")
