@@ -207,3 +207,38 @@ def test_the_index_links_the_year_summaries_written_now_or_before(tmp_path):
     assert f'href="{year}/summary.docx"' in (out / "index.html").read_text(encoding="utf-8")
     build([src], Config(), ("html",), out, jobs=2, force=True)  # the Word summary stays, and stays linked
     assert f'href="{year}/summary.docx"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def _sources_as_rglob_found_them(folder: Path) -> list[Path]:
+    """The former way of listing a folder's sources (Path.rglob, then filtered), kept as the reference."""
+    found = []
+    for sub in sorted(folder.rglob("*")):
+        hidden = any(x.startswith((".", "~$")) for x in sub.relative_to(folder).parts)
+        if sub.suffix.lower() in (".md", ".markdown") and sub.is_file() and not hidden:
+            found.append(sub)
+    return found
+
+
+def test_sources_of_a_folder_are_found_as_before(tmp_path):
+    """Walked with os.scandir now: the same files in the same order, hidden folders, lock files, other suffixes
+    and links to folders left out, links to files kept."""
+    import os
+
+    from perfdoc.check import _sources_under, collect_sources
+
+    root = tmp_path / "content"
+    for rel in ["a.md", "B.MD", "c.markdown", "2020/x.md", "2020/y.txt", "2020/deep/z.md", "2020-b/w.md",
+                ".hidden/h.md", "2021/.h.md", "2021/~$lock.md", "2021/ok.md", "2021/sub.md/inner.md", "a-b/q.md"]:  # fmt: skip
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (root / "dir.md").mkdir()
+    if hasattr(os, "symlink"):
+        os.symlink(root / "2020", root / "linked-folder")
+        os.symlink(root / "a.md", root / "2021" / "linked.md")
+        os.symlink(root / "missing.md", root / "2021" / "broken.md")
+    listed = sorted(Path(f) for f in _sources_under(str(root)))
+    assert listed == _sources_as_rglob_found_them(root)
+    names = [p.relative_to(root).as_posix() for p in listed]
+    assert "2021/linked.md" in names and not any(n.startswith(("linked-folder", ".hidden")) for n in names)
+    assert "a.md" not in [p.name for p in collect_sources([root])]  # the link came first: one source, once
+    assert collect_sources([root / "2020" / "x.md", root / "2021" / "~$lock.md"]) == [root / "2020" / "x.md"]
