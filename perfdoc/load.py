@@ -124,7 +124,7 @@ def parse_text(path: str, text: str, known_keys: frozenset[str] = frozenset()) -
     _check_colons(path, lines[first + 1 : close], offset, known_keys)
     controls = _control_positions(yaml_text, offset)
     clean_yaml = CONTROL.sub("\ufffd", yaml_text)  # let YAML parse; report each control char by field
-    doc = RawDocument(path=path, data=None, source_map=SourceMap(fallback=Position(first + 2, 1)))
+    doc = RawDocument(path=path, data=None, source_map=SourceMap(fallback=Position(first + 2, 1), mark_offset=offset))
     doc.data = _compose(path, clean_yaml, offset, doc, controls)
     body = "\n".join(lines[close + 1 :])
     _check_body_controls(path, body, close + 1)
@@ -311,52 +311,52 @@ class _Walker:
         self.errors.append(Diagnostic.make(code, message, fld, position).with_path(self.path))
 
     def walk(self, node: object, raw_path: RawPath, depth: int) -> object:
-        start = self.pos(node.start_mark)  # type: ignore[attr-defined]
-        self.doc.source_map.value_pos[raw_path] = start
+        marks = self.doc.source_map
+        mark = node.start_mark  # type: ignore[attr-defined]
+        marks.value_pos[raw_path] = mark  # made a Position only if a diagnostic is placed there (SourceMap)
         if id(node) in self.seen:
-            self.error("PD109", "不支持 YAML 锚点与别名（& 与 *），请直接写出内容", start, raw_path)
+            self.error("PD109", "不支持 YAML 锚点与别名（& 与 *），请直接写出内容", self.pos(mark), raw_path)
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            self.error("PD106", f"嵌套层次过深（上限 {MAX_DEPTH} 层）", start, raw_path)
+            self.error("PD106", f"嵌套层次过深（上限 {MAX_DEPTH} 层）", self.pos(mark), raw_path)
             return None
         tag = node.tag  # type: ignore[attr-defined]
         if tag not in _ALLOWED_TAGS:
-            self.error("PD109", f"不支持 YAML 标签 {tag}：perfdoc 只读取纯数据", start, raw_path)
+            self.error("PD109", f"不支持 YAML 标签 {tag}：perfdoc 只读取纯数据", self.pos(mark), raw_path)
             return None
         if isinstance(node, self.scalar_node):
-            return self.scalar(node, raw_path, start)
+            return self.scalar(node, raw_path)
         if isinstance(node, self.sequence_node):
             return [self.walk(child, (*raw_path, i), depth + 1) for i, child in enumerate(node.value)]
         result: dict[str, object] = {}
         for key_node, value_node in node.value:  # type: ignore[attr-defined]
-            kpos = self.pos(key_node.start_mark)
+            key_mark = key_node.start_mark
             if not isinstance(key_node, self.scalar_node) or key_node.tag not in _ALLOWED_TAGS:
-                self.error("PD202", "字段名必须是文字", kpos, raw_path)
+                self.error("PD202", "字段名必须是文字", self.pos(key_mark), raw_path)
                 continue
             key = str(key_node.value).strip()
             if key == "<<":
-                self.error("PD109", "不支持 YAML 合并键 <<", kpos, raw_path)
+                self.error("PD109", "不支持 YAML 合并键 <<", self.pos(key_mark), raw_path)
                 continue
             child_path = (*raw_path, key)
             if key in result:
-                first = self.doc.source_map.key_pos[child_path]
-                self.error("PD103", f"字段「{key}」重复（第一次出现在第 {first.line} 行）", kpos, child_path)
+                first = marks.position(marks.key_pos[child_path])
+                message = f"字段「{key}」重复（第一次出现在第 {first.line} 行）"
+                self.error("PD103", message, self.pos(key_mark), child_path)
                 continue
-            self.doc.source_map.key_pos[child_path] = kpos
-            result[key] = self.walk(value_node, child_path, depth + 1)
-            if isinstance(result[key], (dict, list)):
-                self.doc.source_map.value_pos[child_path] = (
-                    kpos  # a block points at its key's line, not its first child
-                )
+            marks.key_pos[child_path] = key_mark
+            value = result[key] = self.walk(value_node, child_path, depth + 1)
+            if isinstance(value, (dict, list)):
+                marks.value_pos[child_path] = key_mark  # a block points at its key's line, not its first child
         return result
 
-    def scalar(self, node: object, raw_path: RawPath, start: Position) -> str | None:
+    def scalar(self, node: object, raw_path: RawPath) -> str | None:
         value: str = node.value  # type: ignore[attr-defined]
         if node.tag == _STD_TAG + "null" and not node.style:  # type: ignore[attr-defined]
             return None
         if self.controls:
-            end = self.pos(node.end_mark)  # type: ignore[attr-defined]
+            start, end = self.pos(node.start_mark), self.pos(node.end_mark)  # type: ignore[attr-defined]
             for p, name in self.controls:
                 if (start.line, start.column) <= (p.line, p.column) < (end.line, end.column):
                     self.error("PD107", f"含有控制字符 {name}，请删除（常见于从 PDF 或网页复制的文本）", p, raw_path)
@@ -365,7 +365,8 @@ class _Walker:
         # a double-quoted string ("\x07") can make new ones.
         bad = CONTROL.search(value) if node.style == '"' else None  # type: ignore[attr-defined]
         if bad:
-            self.error("PD107", f"含有控制字符 {control_name(bad.group())}，请删除", start, raw_path)
+            at = self.pos(node.start_mark)  # type: ignore[attr-defined]
+            self.error("PD107", f"含有控制字符 {control_name(bad.group())}，请删除", at, raw_path)
             return None
         return unicodedata.normalize("NFC", value)
 

@@ -9,7 +9,7 @@ printed does the source map turn that into ``file:line:col`` (Markdown) or ``fil
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from .record import field, record
 
@@ -29,6 +29,16 @@ class Position(NamedTuple):  # NamedTuple, not a frozen dataclass: a tenth of th
 
 
 FIRST = Position(1, 1)  # where a diagnostic stands that has no better place
+
+
+class Mark(Protocol):
+    """A YAML parser's place: line and column counted from 0, from the front matter's first line."""
+
+    @property
+    def line(self) -> int: ...
+
+    @property
+    def column(self) -> int: ...
 
 
 class Locus(NamedTuple):
@@ -61,13 +71,23 @@ class SourceMap:
 
     ``value_pos`` holds where each value starts, ``key_pos`` where each key was written. A path not recorded
     falls back to its nearest recorded parent, then to ``fallback``: a diagnostic always has a place.
+
+    The Markdown reader records the YAML parser's marks as they are, and a mark becomes a Position only when a
+    diagnostic asks for its place: a form has hundreds of keys and values and a few diagnostics, and making a
+    Position for each took a fifth of reading the front matter.
     """
 
-    value_pos: dict[RawPath, Position] = field(default_factory=dict)
-    key_pos: dict[RawPath, Position] = field(default_factory=dict)
+    value_pos: dict[RawPath, Position | Mark] = field(default_factory=dict)
+    key_pos: dict[RawPath, Position | Mark] = field(default_factory=dict)
     fallback: Position = FIRST
     sections: dict[int, Position] = field(default_factory=dict)  # section index → its heading or cell
     text_lines: bool = True  # body lines are lines of this file (Markdown); a Word cell is one place
+    mark_offset: int = 0  # a mark's line 0 is the file's line mark_offset + 1 (the line after the opening ---)
+
+    def position(self, at: Position | Mark) -> Position:
+        if isinstance(at, Position):
+            return at
+        return Position(at.line + self.mark_offset + 1, at.column + 1)
 
     def locate(self, locus: Locus) -> Position:
         path = locus.raw_path
@@ -79,11 +99,11 @@ class SourceMap:
         table = self.key_pos if locus.key else self.value_pos
         while path:
             if path in table:
-                return table[path]
+                return self.position(table[path])
             if path in self.value_pos:
-                return self.value_pos[path]
+                return self.position(self.value_pos[path])
             path = path[:-1]
-        return self.value_pos.get((), self.fallback)
+        return self.position(self.value_pos.get((), self.fallback))
 
 
 @record

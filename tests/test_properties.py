@@ -206,7 +206,8 @@ def test_the_loader_reads_every_scalar_as_pyyaml_s_own_resolver_would(value: str
     def read() -> object:
         try:
             doc = load.parse_text("x.md", text)
-            return ("ok", doc.data, dict(doc.source_map.value_pos))
+            marks = doc.source_map
+            return ("ok", doc.data, {path: marks.position(at) for path, at in marks.value_pos.items()})
         except SourceError as exc:
             return ("error", [(d.code, d.field, d.position, d.message) for d in exc.diagnostics])
 
