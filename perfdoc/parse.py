@@ -120,11 +120,11 @@ class _Parser:
         if not isinstance(data, dict):
             self.report("PD202", f"{what}应为“字段: 值”的映射，而不是{_kind(data)}", field_path, raw_path)
             return out
-        labels = sorted({spec.label for spec in index.values()})
         for key, value in data.items():
             spec = index.get(key)
             child = (*raw_path, key)
             if spec is None:
+                labels = sorted({spec.label for spec in index.values()})
                 hint = did_you_mean(key, labels) or f"（{what}可用字段：{'、'.join(labels)}）"
                 if re.fullmatch(r"[0-9]{3}(\.[0-9]*)?", key):  # {全年预算数: 7,300,000}: the commas split the mapping
                     hint = (
@@ -154,8 +154,8 @@ class _Parser:
             return None
         text = value.strip()
         if spec.kind in ("text", "note"):
-            long_number = _LONG_NUMBER.search(text.replace(",", ""))
-            if long_number and spec.name in ("target", "actual"):
+            long_number = _LONG_NUMBER.search(text.replace(",", "")) if spec.name in ("target", "actual") else None
+            if long_number:
                 self.report(
                     "PD206",
                     f"「{spec.label}」中的数字有 {len(long_number.group())} 位，超出上限 {MAX_DIGITS} 位，请检查位数",
