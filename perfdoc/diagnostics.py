@@ -196,8 +196,9 @@ class Diagnostic:
         return self
 
     def resolve(self, source_map: SourceMap) -> Diagnostic:
+        """Placed once: the logical place is then let go (a build keeps every form's diagnostics)."""
         if self.position is None and self.locus is not None:
-            self.position = source_map.locate(self.locus)
+            self.position, self.locus = source_map.locate(self.locus), None
         return self
 
     def format(self) -> str:
