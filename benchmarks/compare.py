@@ -36,15 +36,14 @@ def environment(code: Path) -> dict[str, str]:
 def timed(code: Path, *args: str) -> float:
     env = environment(code)
     start = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "perfdoc", *args],
-        check=False,
-        env=env,
-        cwd=code,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    done = subprocess.run(
+        [sys.executable, "-m", "perfdoc", *args], env=env, cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    # 1 is a form with errors (the generated forms have some); anything else is a failure that must not be timed.
+    if done.returncode not in (0, 1) or b"Traceback" in done.stderr:
+        sys.exit(f"perfdoc {' '.join(args)} failed in {code} (exit {done.returncode}):\n{done.stderr.decode()[-2000:]}")
+    return elapsed
 
 
 def main() -> None:
