@@ -7,7 +7,7 @@ classes that ``perfdoc check`` needs cost 27–40 ms on a command meant to start
 ``field(default_factory=...)``) and type checkers read it as a dataclass (PEP 681), but it compiles only
 ``__init__``, from one string, and every record shares one ``__eq__`` and one ``__repr__``.
 
-Immutable values are ``NamedTuple`` instead; what neither covers keeps ``dataclasses``.
+Immutable values are ``NamedTuple`` instead (``Position``, ``Quantity``, ``Rule``…).
 """
 
 from __future__ import annotations
