@@ -778,7 +778,8 @@ def _rendered(form: Form, r: Rendered) -> None:
 
 
 def _outputs_exist(out: Path, entry: Entry) -> bool:
-    return all((out / rel).is_file() for files in entry.outputs for rel in files.values())
+    folder = os.fspath(out)  # joined as strings: a no-op build asks this of every output of every form
+    return all(os.path.isfile(os.path.join(folder, rel)) for files in entry.outputs for rel in files.values())
 
 
 def _forms(
