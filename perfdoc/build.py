@@ -976,14 +976,14 @@ def sweep_untracked(out: Path, keep: set[str]) -> None:
         if not (folder.is_dir() and folder.name.isdigit()):
             continue
         removed: list[tuple[str, str]] = []  # (stem, format) of the files removed
-        for f in sorted(folder.iterdir()):
-            rel = f"{folder.name}/{f.name}"
-            fmt = recognisers.get(f.suffix)
-            if fmt is not None and rel not in keep and f.stem != "summary" and _wrote(fmt, f):
-                if remove_stale(f):
-                    removed.append((f.stem, fmt.name))
-            elif f.name.startswith(".~pd") and f.suffix == ".tmp":
-                remove_stale(f)  # a build killed before it could rename its staged files
+        for name in sorted(os.listdir(folder)):  # names, not Paths: a year's folder holds thousands of files
+            stem, suffix = os.path.splitext(name)
+            fmt = recognisers.get(suffix)
+            if fmt is not None and f"{folder.name}/{name}" not in keep and stem != "summary":
+                if _wrote(fmt, folder / name) and remove_stale(folder / name):
+                    removed.append((stem, fmt.name))
+            elif name.startswith(".~pd") and suffix == ".tmp":
+                remove_stale(folder / name)  # a build killed before it could rename its staged files
         for stem, name in removed:
             for made in _converted_from(name):
                 derived = folder / f"{stem}{made.suffix}"
