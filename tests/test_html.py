@@ -147,3 +147,32 @@ def test_failed_form_listed_on_index_without_page(run_cli, seed_copy, tmp_path):
     html = (out / "index.html").read_text(encoding="utf-8")
     assert "未生成：1 个错误" in html and "PD306" in html
     assert not (out / "2020" / "开展科技金融工作及服务.html").exists()
+
+
+def test_the_index_charts_of_many_forms_show_the_ones_to_look_at(tmp_path):
+    """Past 40 bars a chart would be thousands of pixels tall: it shows the 40 lowest totals and rates and the
+    40 largest deductions, lowest (or largest) first, and says how many there are; the table lists every form."""
+    import re
+    from decimal import Decimal
+
+    from benchmarks.generate import generate
+    from perfdoc.build import build
+    from perfdoc.config import Config
+    from perfdoc.render.html import CHART_BARS
+
+    generate(60, tmp_path / "src")
+    result = build([tmp_path / "src"], Config(), ("html",), tmp_path / "out", jobs=1)
+    page = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    figures = re.findall(r'<figure class="chart"><figcaption>(.*?)</figcaption>(.*?)</figure>', page, re.S)
+    assert len(figures) == 3
+    shown = [d for d in result.digests if d.ok and d.total_score is not None]
+    deductions = sorted((x.points for d in shown for x in d.deductions), reverse=True)
+    (totals_title, totals), (rates_title, _rates), (deductions_title, bars) = figures
+    assert totals_title == f"总分：最低的 {CHART_BARS} 份（共 {len(shown)} 份，全部见下方表格）"
+    assert rates_title.startswith(f"预算执行率：最低的 {CHART_BARS} 份")
+    assert deductions_title == f"扣分明细（分）：最多的 {CHART_BARS} 项（共 {len(deductions)} 项，全部见下方表格）"
+    scores = [Decimal(t) for t in re.findall(r'<text class="value"[^>]*>([0-9.]+)</text>', totals)]
+    assert scores == sorted(d.total_score for d in shown)[:CHART_BARS]
+    points = [Decimal(t) for t in re.findall(r'<text class="value"[^>]*>−([0-9.]+)</text>', bars)]
+    assert points == deductions[:CHART_BARS]
+    assert page.count('<tr class="') >= len(result.digests)  # every form still has its row

@@ -20,6 +20,7 @@ from .formats import CollectionOutput, FormOutput, OutputFormat, collections, co
 
 if TYPE_CHECKING:  # the format registry imports this module in every build, a no-op one too
     from ..check import FileReport
+    from .charts import Bar
 
 FORM_TEMPLATE = "form.html.j2"
 INDEX_TEMPLATE = "index.html.j2"
@@ -208,11 +209,27 @@ def charts(entries: list[IndexEntry]) -> list[str]:
                 )
             )
     top_rate = max([Decimal(100), *(b.value for b in rates)])
+    totals, totals_title = _most(totals, "总分", "最低", "份", reverse=False)
+    rates, rates_title = _most(rates, "预算执行率", "最低", "份", reverse=False)
+    deductions, deductions_title = _most(deductions, "扣分明细（分）", "最多", "项", reverse=True)
     return [
-        Markup(bar_chart("总分", totals, Decimal(100))),
-        Markup(bar_chart("预算执行率", rates, top_rate)),
-        Markup(bar_chart("扣分明细（分）", deductions, empty_text="各项目均未扣分")),
+        Markup(bar_chart(totals_title, totals, Decimal(100))),
+        Markup(bar_chart(rates_title, rates, top_rate)),
+        Markup(bar_chart(deductions_title, deductions, empty_text="各项目均未扣分")),
     ]
+
+
+# A chart of a department's thousand forms would be 26,000 px tall (and most of a 5 MB page): past this many bars
+# a chart shows the ones to look at first, and says so; the table below lists every form.
+CHART_BARS = 40
+
+
+def _most(bars: list[Bar], title: str, which: str, unit: str, reverse: bool) -> tuple[list[Bar], str]:
+    """The bars as they are when they fit; else the CHART_BARS lowest (or highest) values, in that order."""
+    if len(bars) <= CHART_BARS:
+        return bars, title
+    chosen = sorted(bars, key=lambda bar: bar.value, reverse=reverse)[:CHART_BARS]  # stable: ties keep their order
+    return chosen, f"{title}：{which}的 {CHART_BARS} {unit}（共 {len(bars)} {unit}，全部见下方表格）"
 
 
 def _renderer(config: Config) -> HtmlRenderer:
