@@ -436,6 +436,7 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._positionals.title, self._optionals.title = "参数", "选项"  # argparse's English section titles
+        self.commands: dict[str, _Parser] = {}  # the top-level parser's commands, by name
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -606,20 +607,27 @@ def parser(only: str | None = None) -> _Parser:
     commands = top.add_subparsers(title="命令", metavar="命令", dest="command", help="以下之一", prog="perfdoc")
     for name, (run, add_options) in COMMANDS.items():
         if only is None or name == only:
-            add_options(_command(commands, name, run))
+            top.commands[name] = _command(commands, name, run)
+            add_options(top.commands[name])
     return top
 
 
 def _named_command(argv: Sequence[str]) -> str | None:
     """The command argv names, when it names a known one and asks for no top-level help."""
+    at = _command_at(argv)
+    if at is None or any(arg in ("-h", "--help") for arg in argv[:at]):
+        return None
+    return argv[at] if argv[at] in COMMANDS else None
+
+
+def _command_at(argv: Sequence[str]) -> int | None:
+    """Where the command stands in argv: the first word that is not an option or the value of --config."""
     after_config = False
-    for arg in argv:
-        if arg in ("-h", "--help"):
-            return None
+    for i, arg in enumerate(argv):
         if after_config or arg.startswith("-"):
             after_config = arg == "--config"
             continue
-        return arg if arg in COMMANDS else None
+        return i
     return None
 
 
@@ -635,7 +643,12 @@ def main(argv: list[str] | None = None) -> None:
     _tolerate_unencodable_output()
     argv = sys.argv[1:] if argv is None else argv
     cli = parser(only=_named_command(argv))
-    args = cli.parse_args(argv)  # a usage error exits with 2 here, --help and --version with 0
+    args, unknown = cli.parse_known_args(argv)  # a usage error exits with 2 here, --help and --version with 0
+    if unknown:  # said by the command they were given to, with its usage, or by perfdoc before the command
+        at = _command_at(argv)
+        after_command = at is not None and unknown[0] in argv[at + 1 :]
+        where = cli.commands.get(args.command, cli) if after_command else cli
+        where.error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command is None:
         cli.print_help(sys.stderr)
         sys.exit(2)

@@ -40,7 +40,8 @@ def test_help_of_a_command_is_chinese_with_its_defaults(run_cli):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["check", "--bogus"], "不认识的参数：--bogus"),
+        (["check", "--bogus"], "perfdoc check：错误：不认识的参数：--bogus（perfdoc check -h 查看用法）"),
+        (["--bogus", "check"], "perfdoc：错误：不认识的参数：--bogus"),
         (["check", "--format", "xml"], "参数 --format 不能取 'xml'"),
         (["build", "-j", "0"], "参数 -j/--jobs：0 不行：应不小于 1"),
         (["build", "-j", "two"], "参数 -j/--jobs：'two' 不是整数"),
