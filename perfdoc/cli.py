@@ -391,20 +391,20 @@ PATHS_HELP = "源文件或目录（默认 content/）"
 
 # argparse's own messages are English; a finance officer reads them in Chinese. Anything not listed stays as it was.
 _MESSAGES = [
-    (re.compile(r"unrecognized arguments: (.*)"), r"不认识的参数：\1"),
-    (re.compile(r"the following arguments are required: (.*)"), r"缺少参数：\1"),
-    (re.compile(r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)"), r"参数 \1 不能取 \2（可取 \3）"),
-    (re.compile(r"argument (\S+): invalid \w+ value: (.*)"), r"参数 \1 的值 \2 无效"),
-    (re.compile(r"argument (\S+): expected one argument"), r"参数 \1 后面缺少值"),
-    (re.compile(r"argument (\S+): (.*)"), r"参数 \1：\2"),
-    (re.compile(r"ambiguous option: (.*) could match (.*)"), r"选项 \1 不明确，可能是 \2"),
+    (r"unrecognized arguments: (.*)", r"不认识的参数：\1"),
+    (r"the following arguments are required: (.*)", r"缺少参数：\1"),
+    (r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)", r"参数 \1 不能取 \2（可取 \3）"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"参数 \1 的值 \2 无效"),
+    (r"argument (\S+): expected one argument", r"参数 \1 后面缺少值"),
+    (r"argument (\S+): (.*)", r"参数 \1：\2"),
+    (r"ambiguous option: (.*) could match (.*)", r"选项 \1 不明确，可能是 \2"),
 ]
 
 
 def _in_chinese(message: str) -> str:
-    for pattern, replacement in _MESSAGES:
-        if pattern.fullmatch(message):
-            return pattern.sub(replacement, message)
+    for pattern, replacement in _MESSAGES:  # compiled only when a message is shown, not at every start
+        if re.fullmatch(pattern, message):
+            return re.sub(pattern, replacement, message)
     return message
 
 
