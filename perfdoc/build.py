@@ -676,8 +676,11 @@ def build(
     if changed or (not (out / "index.html").is_file() and "html" in job.formats):
         # The year summaries and the index are written at the same time, each by its own process (at 1,000
         # forms, 0.2 and 0.3 s), and the cache by a third: the index links the year files this build writes.
-        for group in collection_groups(job.formats):
-            collecting.append(Aside(write_collections, (result.digests, config, out, job.formats, group), parallel))
+        groups = collection_groups(job.formats)
+        for i, group in enumerate(groups):
+            others = tuple(name for g in groups[:i] for name in g)  # written first, or at the same time
+            work = (result.digests, config, out, job.formats, group, others)
+            collecting.append(Aside(write_collections, work, parallel))
     saving = None
     restat = any(sid in cache.entries and cache.entries[sid].stat != e.stat for sid, e in new_entries.items())
     if changed or restat:
@@ -1051,11 +1054,17 @@ def collection_groups(formats: tuple[str, ...]) -> list[tuple[str, ...]]:
 
 
 def write_collections(
-    digests: list[Digest], config: Config, out: Path, formats: tuple[str, ...], only: tuple[str, ...] = ()
+    digests: list[Digest],
+    config: Config,
+    out: Path,
+    formats: tuple[str, ...],
+    only: tuple[str, ...] = (),
+    pending: tuple[str, ...] = (),
 ) -> list[Path]:
-    """The files over all the forms (year summaries, then the index that links them), as the formats say."""
+    """The files over all the forms (year summaries, then the index that links them), as the formats say;
+    ``pending``: those another process is writing meanwhile (the index links them)."""
     written: list[Path] = []
-    job = CollectionOutput(digests, config, out, formats)
+    job = CollectionOutput(digests, config, out, formats, pending)
     for fmt in collections(formats):
         if not only or fmt.name in only:
             assert fmt.collect is not None

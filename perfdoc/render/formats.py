@@ -52,6 +52,7 @@ class CollectionOutput(NamedTuple):
     config: Config
     out: Path
     formats: tuple[str, ...]
+    pending: tuple[str, ...] = ()  # collections another process is writing at this moment: count them as there
 
 
 class OutputFormat(NamedTuple):  # NamedTuples here: the registry is read by every build, even one with nothing to do

@@ -16,7 +16,7 @@ from ..digest import EXECUTION, Digest
 from ..numbers import fmt_amount, fmt_rate, fmt_score
 from ..record import record
 from .codecache import bytecode_cache, environment_options, render_in_batches
-from .formats import CollectionOutput, FormOutput, OutputFormat, collections, compiled, href, per_form, registry, wants
+from .formats import CollectionOutput, FormOutput, OutputFormat, compiled, href, per_form, registry, wants
 
 if TYPE_CHECKING:  # the format registry imports this module in every build, a no-op one too
     from ..check import FileReport
@@ -291,14 +291,13 @@ def write_index(job: CollectionOutput) -> list[Path]:
 
     digests, config, out = job.digests, job.config, job.out
     year_files = [f for f in registry().values() if f.year_file]
-    # The year files this build writes are linked whether or not they are there yet: another process may be
-    # writing them at this moment (build.py); the others are linked when an earlier run left them.
-    writing = {f.name for f in collections(job.formats)}
+    # The year files another process is writing at this moment are linked whether or not they are there yet
+    # (build.py); the others when they are there.
     summaries = []
     for year in years_of(digests):
         v = view(summarize(digests, config, year), config)
         files = [(f.label, f.name, out / str(year) / f.year_file) for f in year_files if f.year_file]
-        v["files"] = [(label, href(p, out)) for label, name, p in files if name in writing or p.is_file()]
+        v["files"] = [(label, href(p, out)) for label, name, p in files if name in job.pending or p.is_file()]
         summaries.append(v)
     target = out / "index.html"
     page = _renderer(config).render_index(index_entries(digests, out), summaries)
