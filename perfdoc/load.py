@@ -134,8 +134,9 @@ def parse_text(path: str, text: str, known_keys: frozenset[str] = frozenset()) -
 
 
 # A key typed with a Chinese keyboard: 项目名称：xxx, or no space after the colon (项目名称:xxx). YAML would read
-# the whole line as one text and report a confusing error further down.
-_KEY_FULLWIDTH = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#]*?)(：)")
+# the whole line as one text and report a confusing error further down. The patterns of what most files never
+# hold (a full-width colon, an odd space) are compiled when a file holds one, not at every start (re caches them).
+_KEY_FULLWIDTH = r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#]*?)(：)"
 _KEY_NO_SPACE = re.compile(r"^(\s*(?:-\s+)?)([^\s#:：\-\[\]{}'\"][^:：#\s]*?):(?=[^\s/])")
 
 
@@ -146,7 +147,7 @@ def _check_colons(path: str, lines: list[str], offset: int, keys: frozenset[str]
     for i, line in enumerate(lines):
         if odd:
             _check_odd_spaces(path, line, offset + i + 1)
-        m = _KEY_FULLWIDTH.match(line) if wide else None
+        m = re.match(_KEY_FULLWIDTH, line) if wide else None
         if m and m.group(2).strip() in keys:
             raise _err(
                 path,
@@ -160,7 +161,7 @@ def _check_colons(path: str, lines: list[str], offset: int, keys: frozenset[str]
             raise _err(path, "PD101", f"「{m.group(2).strip()}:」的冒号后须空一格再写值", offset + i + 1, m.end(2) + 1)
 
 
-_ODD_AFTER_COLON = re.compile(r"^\s*(?:-\s+)?[^\s#:：'\"{}\[\]][^:#]*?:([\u00a0\u3000])")
+_ODD_AFTER_COLON = r"^\s*(?:-\s+)?[^\s#:：'\"{}\[\]][^:#]*?:([\u00a0\u3000])"
 
 
 def _check_odd_spaces(path: str, line: str, number: int) -> None:
@@ -168,7 +169,7 @@ def _check_odd_spaces(path: str, line: str, number: int) -> None:
     for ch, name in _ODD_SPACES.items():
         if ch in indent:
             raise _err(path, "PD101", f"缩进中有{name}，请改为普通半角空格", number, indent.index(ch) + 1)
-    m = _ODD_AFTER_COLON.match(line)
+    m = re.match(_ODD_AFTER_COLON, line)
     if m:
         raise _err(path, "PD101", f"冒号后是{_ODD_SPACES[m.group(1)]}，请改为普通半角空格", number, m.start(1) + 1)
 

@@ -64,13 +64,15 @@ def canonical_label(written: str, known: Iterable[str], aliases: dict[str, str] 
     return written
 
 
-_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．])\s*")
+# Patterns of what only some forms hold (a report's numbered headings, a date) are compiled on first use, not at
+# every start (re caches them).
+_NUMBERING = r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|\d+\s*[、.．])\s*"
 
 
 def outline_title(title: str, outline: tuple[str, ...]) -> str | None:
     """The outline's title a heading stands for: 一、基本情况, 基本情况 and 1. 基本情况 are one section."""
-    bare = _NUMBERING.sub("", title).replace(" ", "")
-    return next((t for t in outline if _NUMBERING.sub("", t).replace(" ", "") == bare), None)
+    bare = re.sub(_NUMBERING, "", title).replace(" ", "")
+    return next((t for t in outline if re.sub(_NUMBERING, "", t).replace(" ", "") == bare), None)
 
 
 def _month_end(year: int, month: int) -> int:
@@ -165,7 +167,7 @@ class _Parser:
                 return None
             return text or None
         if spec.kind == "date":
-            m = _DATE.fullmatch(text.translate(_FULLWIDTH_DIGITS))
+            m = re.fullmatch(_DATE, text.translate(_FULLWIDTH_DIGITS))
             try:
                 if m is None:
                     raise ValueError(text)
@@ -502,7 +504,7 @@ def name_given(matched: dict[str, tuple[FieldSpec, object, RawPath, str]], name:
     return name in matched and matched[name][1] is not None
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月底|月末|月)?")
+_DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(\d{1,2})\s*日?)?\s*(?:月底|月末|月)?"
 
 
 def infer_stage(a: Assessment) -> str:
