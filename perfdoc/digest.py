@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, Position, Severity
 from .numbers import fmt_rate
-from .record import field, record
+from .record import field, record, record_fields
 
 if TYPE_CHECKING:  # a digest read from the cache needs none of the checking machinery
     from .check import FileReport
@@ -70,7 +70,7 @@ class Digest:
     def to_json(self) -> dict[str, Any]:
         """As the build cache stores it (written field by field: dataclasses.asdict deep-copies every value)."""
         data = {f: getattr(self, f) for f in _PLAIN_FIELDS}
-        for key in ("budget", "executed", "execution_rate", "total_score"):
+        for key in _DECIMAL_FIELDS:
             value = getattr(self, key)
             data[key] = None if value is None else str(value)
         data["project_at"] = list(self.project_at) if self.project_at is not None else None
@@ -94,7 +94,7 @@ class Digest:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Digest:
         d = dict(data)
-        for key in ("budget", "executed", "execution_rate", "total_score"):
+        for key in _DECIMAL_FIELDS:
             d[key] = None if d[key] is None else Decimal(d[key])
         d["deductions"] = [Deduction(x["indicator"], Decimal(x["points"]), x["reason"]) for x in d["deductions"]]
         d["diagnostics"] = [
@@ -111,19 +111,10 @@ class Digest:
         return cls(**d)
 
 
-_PLAIN_FIELDS = (
-    "path",
-    "name",
-    "ok",
-    "scored",
-    "kept",
-    "draft",
-    "year",
-    "project",
-    "unit",
-    "stage",
-    "money_unit",
-    "grade",
+_DECIMAL_FIELDS = ("budget", "executed", "execution_rate", "total_score")  # stored as text, exactly
+# Every other field is stored as it is: a field added to Digest is in the cache without a word here.
+_PLAIN_FIELDS = tuple(
+    f for f in record_fields(Digest) if f not in (*_DECIMAL_FIELDS, "deductions", "diagnostics", "project_at")
 )
 
 
