@@ -364,7 +364,7 @@ def render_checked(job: Job, checked: Checked, reports: list[FileReport | None],
     """With ``render``, each renderable report rendered under the name its digest asks for."""
     for digest, rep in zip(checked.digests, reports, strict=True):
         if render and rep is not None and digest.name is not None:
-            checked.rendered.append(render_report(job, rep, digest.name, digest.errors if digest.draft else 0))
+            checked.rendered.append(render_report(job, rep, digest.name, digest.draft_errors))
         else:
             checked.rendered.append(None)
     return checked
@@ -377,13 +377,11 @@ def _read_sources(job: Job, items: list[tuple[str, bool]]) -> list[tuple[Checked
 def render_item(job: Job, item: RenderItem) -> Rendered:
     """Render one form again, from its source, under its settled name (its name moved since it was read)."""
     try:
-        reports = report_source(Path(item.source), job.config)
+        _, reports = read_source(job, Path(item.source))
         rep = reports[item.index] if item.index < len(reports) else None
-        if rep is not None and job.draft and not rep.ok:
-            drafted(rep, rep.config or job.config)
     except Exception as exc:
         return Rendered(problems=[internal_error(item.source, exc).diagnostics[0]])
-    if rep is None or rep.result is None:
+    if rep is None:
         return Rendered()
     return render_report(job, rep, item.name, item.draft_errors)
 
@@ -619,11 +617,10 @@ def build(
             r, f.provisional = f.provisional, None
             wanted = _to_render(f, named_ids)
             name = f.digest.name
-            draft_errors = f.digest.errors if f.digest.draft else 0
             if (
                 r is not None
                 and wanted
-                and r.draft_errors == draft_errors
+                and r.draft_errors == f.digest.draft_errors
                 and (r.staged is None or r.staged.name == name)
             ):
                 _rendered(f, r)
@@ -632,9 +629,7 @@ def build(
                 discard_all([r.staged])
             if wanted:
                 todo.append(f)
-        items = [
-            RenderItem(f.source, f.index, f.digest.name or "", f.digest.errors if f.digest.draft else 0) for f in todo
-        ]
+        items = [RenderItem(f.source, f.index, f.digest.name or "", f.digest.draft_errors) for f in todo]
         rendered = list(workers.map(render_item, _work_render, items))
     finally:
         workers.close()

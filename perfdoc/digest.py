@@ -59,6 +59,11 @@ class Digest:
     def errors(self) -> int:
         return sum(1 for d in self.diagnostics if d.severity == Severity.ERROR)
 
+    @property
+    def draft_errors(self) -> int:
+        """The error count a draft's mark shows; 0 for a form written as the official one."""
+        return self.errors if self.draft else 0
+
     def recheck(self) -> None:
         """ok again from the diagnostics, after those that span files (PD501) were settled anew."""
         self.ok = self.scored and self.errors == 0
