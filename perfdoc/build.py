@@ -449,6 +449,16 @@ def _work_render(item: RenderItem) -> Rendered:
     return render_item(_job, item)
 
 
+def _fork_context() -> Any:
+    """multiprocessing's fork context where forking is safe (not macOS, where system libraries may not survive
+    a fork), else None. Imported here: a build with nothing to do starts no process and imports none of it."""
+    import multiprocessing
+
+    if sys.platform == "darwin" or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return multiprocessing.get_context("fork")
+
+
 class Workers:
     """The build's processes, started only when the work is worth it; results come back in the order given,
     whatever order the workers finish in. Each source is read, checked and rendered by one worker, so that
@@ -463,10 +473,9 @@ class Workers:
             return None
         if self.pool is None:
             import concurrent.futures as cf
-            import multiprocessing  # here: a build with nothing to do starts no process and imports none of it
+            import multiprocessing
 
-            fork = "fork" in multiprocessing.get_all_start_methods() and sys.platform != "darwin"
-            ctx = multiprocessing.get_context("fork" if fork else "spawn")
+            ctx = _fork_context() or multiprocessing.get_context("spawn")
             workers = min(self.jobs, total)
             self.pool = cf.ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker, initargs=(self.job,))
         return self.pool
@@ -718,16 +727,13 @@ class Aside:
     def __init__(self, work: Callable[..., Any], args: tuple[Any, ...], parallel: bool):
         self.outcome: Any = None
         self.process: Any = None
-        if parallel and sys.platform != "darwin":
-            import multiprocessing
-
-            if "fork" in multiprocessing.get_all_start_methods():
-                ctx = multiprocessing.get_context("fork")
-                self.conn, child = ctx.Pipe(duplex=False)
-                self.process = ctx.Process(target=_aside, args=(child, work, args), daemon=True)
-                self.process.start()
-                child.close()
-                return
+        ctx = _fork_context() if parallel else None
+        if ctx is not None:
+            self.conn, child = ctx.Pipe(duplex=False)
+            self.process = ctx.Process(target=_aside, args=(child, work, args), daemon=True)
+            self.process.start()
+            child.close()
+            return
         self.outcome = _outcome(work, args)
 
     def ready(self) -> bool:

@@ -8,25 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .formats import FormOutput, OutputFormat, compiled
 
 if TYPE_CHECKING:
     from ..config import Config
-    from .wordtemplate import DocxRenderer
+    from .wordtemplate import CompiledDocxTemplate, DocxRenderer
 
+W = TypeVar("W", bound="CompiledDocxTemplate")
 CORE_PART = "docProps/core.xml"
 
 
-def form_renderer(config: Config) -> DocxRenderer:
-    """The profile's form.docx (the project's or the packaged one), compiled once per process. Its two long
-    texts need the Markdown parser only when they hold markup (``build.warm_markdown``)."""
+def word_template(config: Config, name: str, kind: type[W]) -> W:
+    """A Word template by name (the project's for its profile, or the packaged one), patched and compiled once
+    per process."""
     from .templates import template_path
+
+    path = template_path(config, name)
+    return compiled(f"{kind.__name__}:{path}", lambda: kind(path))  # type: ignore[no-any-return]
+
+
+def form_renderer(config: Config) -> DocxRenderer:
+    """The profile's form.docx. Its two long texts need the Markdown parser only when they hold markup
+    (``build.warm_markdown``)."""
     from .wordtemplate import DocxRenderer
 
-    template = template_path(config, "form.docx")
-    return compiled(f"docx:{template}", lambda: DocxRenderer(template))  # type: ignore[no-any-return]
+    return word_template(config, "form.docx", DocxRenderer)
 
 
 def render_form(job: FormOutput) -> bytes:
@@ -48,12 +56,10 @@ def render_document(
     paragraphs it writes); the document carries the form's properties under its own title, and the draft mark
     of a form with errors."""
     from .context import draft_banner
-    from .templates import template_path
     from .wordtemplate import CompiledDocxTemplate, core_properties
 
     assert job.report.result is not None
-    template = template_path(job.config, template_name)
-    renderer = compiled(f"{template_name}:{template}", lambda: CompiledDocxTemplate(template))
+    renderer = word_template(job.config, template_name, CompiledDocxTemplate)
     core = core_properties(job.report.result)._replace(title=title, subject=subject)
     banner = draft_banner(job.draft_errors) if job.draft_errors else ""
     data: bytes = renderer.render(context(renderer.style_ids_by_name), core, banner)

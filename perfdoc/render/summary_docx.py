@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .formats import CollectionOutput, OutputFormat, compiled
+from .formats import CollectionOutput, OutputFormat
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -15,11 +15,10 @@ if TYPE_CHECKING:
 def summary_template(config: Config) -> CompiledDocxTemplate:
     """templates/summary.docx, the project's or the packaged one, compiled once per process."""
     from .. import summary  # noqa: F401 - loaded with the template (prepare)
-    from .templates import template_path
+    from .docx import word_template
     from .wordtemplate import CompiledDocxTemplate
 
-    path = template_path(config, "summary.docx")
-    return compiled(f"summary.docx:{path}", lambda: CompiledDocxTemplate(path))  # type: ignore[no-any-return]
+    return word_template(config, "summary.docx", CompiledDocxTemplate)
 
 
 def write_summary_documents(job: CollectionOutput) -> list[Path]:
