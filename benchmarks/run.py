@@ -13,8 +13,12 @@ Prints a Markdown table (paste it into benchmarks/README.md with the machine lin
   ``DocxTemplate(...).render()`` + ``save()`` per form (rendering only, contexts prepared untimed);
 - peak resident memory of the main process and of the largest worker, for 250 and for 1,000 forms.
 
-Every command runs with bytecode caching on, as a user's second run does: a shell that sets
-PYTHONDONTWRITEBYTECODE would otherwise time the compilation of every module.
+perfdoc runs as README's first command installs it: from a wheel of this checkout, in a virtual environment of
+its own, started by its `perfdoc` command (and the baseline `python -c pass` by that environment's interpreter).
+A development checkout's editable install (`pip install -e`) adds setuptools' import hook to every start of
+Python, ~22 ms here: timing it would time setuptools. The libraries come from the environment that runs this
+script (a .pth file), so that no network is needed. Every command runs with bytecode caching on, as a user's
+second run does: a shell that sets PYTHONDONTWRITEBYTECODE would otherwise time the compilation of every module.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import json
 import os
 import platform
 import shutil
+import site
 import statistics
 import subprocess
 import sys
@@ -61,6 +66,28 @@ print(json.dumps({"main": own / 1024, "worker": workers / 1024}))
 """
 
 
+def install_as_a_user(work: Path) -> Path:
+    """perfdoc installed from a wheel of this checkout into its own virtual environment; returns its bin folder."""
+    tree, wheels, venv = work / "checkout", work / "wheels", work / "venv"
+    # The wheel is built from a copy: building in place would leave setuptools' build/ in the checkout.
+    shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__"))
+    quiet = {"check": True, "env": ENV, "stdout": subprocess.DEVNULL}
+    pip = [sys.executable, "-m", "pip", "-q", "--disable-pip-version-check"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(wheels), str(tree)], **quiet)
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], **quiet)
+    bin_dir = venv / ("Scripts" if os.name == "nt" else "bin")
+    python = bin_dir / "python"
+    wheel = [str(w) for w in wheels.glob("perfdoc-*.whl")]
+    subprocess.run([*pip, "--python", str(python), "install", "--no-deps", "--no-index", *wheel], **quiet)
+    purelib = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()  # fmt: skip
+    libraries = [p for p in site.getsitepackages() if Path(p).is_dir()]
+    (Path(purelib) / "perfdoc-benchmark-libraries.pth").write_text("\n".join(libraries) + "\n", encoding="utf-8")
+    return bin_dir
+
+
 def run(cmd: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -71,8 +98,11 @@ def median(times: Callable[[], float], runs: int) -> float:
     return statistics.median(times() for _ in range(runs))
 
 
+BIN = Path()  # the benchmark's own installation of perfdoc (install_as_a_user)
+
+
 def perfdoc(*args: str | Path) -> list[str]:
-    return [sys.executable, "-m", "perfdoc", *map(str, args)]
+    return [str(BIN / "perfdoc"), *map(str, args)]
 
 
 def fresh_build(src: Path, out: Path, jobs: int, *extra: str) -> float:
@@ -82,9 +112,11 @@ def fresh_build(src: Path, out: Path, jobs: int, *extra: str) -> float:
 
 def memory(src: Path, out: Path, jobs: int) -> dict[str, float]:
     shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, "-c", MEMORY_PROBE, "build", str(src), "--out", str(out), "-j", str(jobs)]
+    cmd = [str(BIN / "python"), "-c", MEMORY_PROBE, "build", str(src), "--out", str(out), "-j", str(jobs)]
     cmd += ["--format", "docx,html"]
-    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV)
+    # Run from the sources' folder: `python -c` puts the current folder first on sys.path, and from this checkout
+    # that would import its perfdoc instead of the installed one.
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=ENV, cwd=src.parent)
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -138,12 +170,13 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
     jobs, runs = args.jobs, args.runs
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "perfdoc")], check=True, env=ENV)
+    global BIN
     pandoc = shutil.which("pandoc")
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="perfdoc-bench-") as tmp:
         work = Path(tmp)
-        bare = median(lambda: run([sys.executable, "-c", "pass"]), 2 * runs + 1)
+        BIN = install_as_a_user(work)
+        bare = median(lambda: run([str(BIN / "python"), "-c", "pass"]), 2 * runs + 1)
 
         # The example project: what most users run.
         project = work / "project"

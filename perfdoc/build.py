@@ -74,6 +74,9 @@ class BuildResult:
     skipped: list[str] = field(default_factory=list)  # forms not written because of errors (no draft either)
     notes: list[str] = field(default_factory=list)  # problems besides the forms' own (PDF, summaries): exit 1
     remarks: list[str] = field(default_factory=list)  # said, but nothing is wrong with the build (a stale cache)
+    sources: list[str] = field(default_factory=list)  # every source of the output folder, as read or carried
+    # The same build run again with nothing changed would read, render and write nothing (perfdoc.replay)
+    settled: bool = False
 
     @property
     def errors(self) -> int:
@@ -715,6 +718,14 @@ def build(
                 commit(staged, cache.path)
         except WriteError as exc:
             result.notes.append(f"构建缓存未保存（下次将全部重新生成）：{exc}")
+    result.sources = [str(s) for s in sources]
+    result.settled = (
+        not result.notes
+        and not result.remarks
+        and set(cache.entries) == live  # every source has its key and outputs in the cache as now saved
+        and all(_outputs_exist(out, e) for e in cache.entries.values())
+        and ("html" not in job.formats or (out / "index.html").is_file())
+    )
     return result
 
 

@@ -7,7 +7,6 @@ in about 0.1 s (issue 16), and every command here is a flat list of options that
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import re
@@ -20,8 +19,10 @@ from . import __version__
 from .config import Config, load_config
 from .diagnostics import PerfdocError, Severity
 from .numbers import fmt_decimal, fmt_rate
+from .replay import tolerate_unencodable_output
 
 if TYPE_CHECKING:  # the check machinery is imported by the commands that use it, not at start-up
+    from .build import BuildResult
     from .check import FileReport
     from .scoring import IndicatorResult
 
@@ -123,32 +124,69 @@ def build(args: argparse.Namespace) -> int:
     """校验并生成自评表 build/<年度>/<项目名称>.docx 等；只重新生成有改动的表，有错误的表不生成。
 
     只列出部分源文件时，只生成这些文件，其余的表与文件保持不变；索引与汇总表始终包含项目中的全部表。"""
-    from .build import build as run_build
+    import time
 
+    from . import replay
+    from .build import build as run_build
+    from .record import replace
+
+    started = time.time_ns()  # before any input is read: an input changed after this is not recorded as read
     cfg = _config(args)
     formats: tuple[str, ...] = args.formats
     result = run_build(
         _default_paths(cfg, args.paths), cfg, formats, args.out_dir, args.jobs, _progress(),
         draft=args.draft, force=args.force,
     )  # fmt: skip
+    target = args.out_dir or (cfg.root / cfg.build_dir)
+    lines, code = _build_report(result, formats, target)
+    for err, text in lines:
+        say(text, err=err)
+    # What the same command will print while nothing changes, answered without running the build (replay.py).
+    if result.settled and not args.force:
+        nothing_to_do = _build_report(replace(result, rebuilt=0, written=0), formats, target)
+        replay.record(args.argv, *nothing_to_do, _build_inputs(args, cfg, result), replay.tree(str(target)), started)
+    else:
+        replay.forget(args.argv)
+    return code
+
+
+def _build_report(result: BuildResult, formats: tuple[str, ...], target: Path) -> tuple[list[tuple[bool, str]], int]:
+    """What a build prints, each line with whether it goes to stderr, and its exit code."""
+    lines: list[tuple[bool, str]] = []
     for digest in result.digests:
         for d in digest.diagnostics:
             if d.severity != Severity.INFO or d.code == "PD703":
-                say(d.format(), err=d.severity == Severity.ERROR)
-    for note in [*result.remarks, *result.notes]:
-        say(note, err=True)
-    target = args.out_dir or (cfg.root / cfg.build_dir)
+                lines.append((d.severity == Severity.ERROR, d.format()))
+    lines += [(True, note) for note in [*result.remarks, *result.notes]]
     built = sum(1 for d in result.digests if d.ok)
     drafts = sum(1 for d in result.digests if d.draft)
-    say(
+    summary_line = (
         f"生成 {built} 份自评表（{'、'.join(formats)}）到 {target}：本次处理 {result.rebuilt} 个有改动的源文件，"
         f"写入 {result.written} 个文件" + (f"；另有 {drafts} 份草稿（有错误）" if drafts else "")
     )
+    lines.append((False, summary_line))
     if result.skipped:
-        say(f"{len(result.skipped)} 份因错误未生成：{'、'.join(result.skipped)}", err=True)
+        lines.append((True, f"{len(result.skipped)} 份因错误未生成：{'、'.join(result.skipped)}"))
     if not result.digests:
-        say("没有找到源文件（*.md）", err=True)
-    return 1 if result.errors or not result.digests or result.notes else 0
+        lines.append((True, "没有找到源文件（*.md）"))
+    return lines, 1 if result.errors or not result.digests or result.notes else 0
+
+
+def _build_inputs(args: argparse.Namespace, cfg: Config, result: BuildResult) -> list[str]:
+    """Every file and folder a build reads or lists, or looks for and may find: the configuration files it looks
+    for, perfdoc's code and templates, the project's own templates and profiles, the sources and their folders."""
+    from . import replay
+    from .config import config_candidates
+    from .render.templates import PACKAGE, PACKAGED_TEMPLATES
+
+    config = [args.config_path] if args.config_path else list(config_candidates(Path.cwd()))
+    folders = [PACKAGE, PACKAGED_TEMPLATES, cfg.root / cfg.templates_dir, cfg.root / "profiles"]
+    # The project's content counts even when some files are named: a build into the project's own folder reads it
+    folders += [cfg.root / cfg.content_dir, *args.paths]
+    found = [str(p) for p in config] + result.sources
+    for folder in folders:
+        found += replay.tree(str(folder))
+    return found
 
 
 def _progress():  # type: ignore[no-untyped-def]
@@ -631,16 +669,8 @@ def _command_at(argv: Sequence[str]) -> int | None:
     return None
 
 
-def _tolerate_unencodable_output() -> None:
-    """A console that cannot show a character gets a visible escape instead of a crash mid-report."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
-            stream.reconfigure(errors="backslashreplace")
-
-
 def main(argv: list[str] | None = None) -> None:
-    _tolerate_unencodable_output()
+    tolerate_unencodable_output()
     argv = sys.argv[1:] if argv is None else argv
     cli = parser(only=_named_command(argv))
     args, unknown = cli.parse_known_args(argv)  # a usage error exits with 2 here, --help and --version with 0
@@ -652,6 +682,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command is None:
         cli.print_help(sys.stderr)
         sys.exit(2)
+    args.argv = list(argv)  # the command line as given: a build's record is of it (replay.py)
     try:
         code = args.run(args)
     except PerfdocError as exc:

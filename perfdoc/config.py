@@ -7,6 +7,7 @@ grades 优 ≥ 90, 良 ≥ 80, 中 ≥ 60, else 差, and no weight policy.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -144,19 +145,25 @@ def _read_toml(path: Path) -> dict[str, object]:
 
 def find_config(start: Path) -> tuple[Path | None, dict[str, object]]:
     """The nearest perfdoc.toml, or pyproject.toml with [tool.perfdoc], from start upwards."""
+    for candidate in config_candidates(start):
+        if not candidate.is_file():
+            continue
+        data = _read_toml(candidate)
+        if candidate.name == CONFIG_FILE:
+            section = data.get("perfdoc", data)
+            return candidate, dict(section) if isinstance(section, dict) else {}
+        tool = data.get("tool", {})
+        if isinstance(tool, dict) and "perfdoc" in tool:
+            return candidate, dict(tool["perfdoc"])
+    return None, {}
+
+
+def config_candidates(start: Path) -> Iterator[Path]:
+    """The files find_config looks at, in its order: perfdoc.toml, then pyproject.toml, from start upwards."""
     start = start.resolve()
     for folder in [start, *start.parents]:
-        own = folder / CONFIG_FILE
-        if own.is_file():
-            data = _read_toml(own)
-            section = data.get("perfdoc", data)
-            return own, dict(section) if isinstance(section, dict) else {}
-        py = folder / "pyproject.toml"
-        if py.is_file():
-            tool = _read_toml(py).get("tool", {})
-            if isinstance(tool, dict) and "perfdoc" in tool:
-                return py, dict(tool["perfdoc"])
-    return None, {}
+        yield folder / CONFIG_FILE
+        yield folder / "pyproject.toml"
 
 
 def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
