@@ -495,20 +495,22 @@ class Workers:
         results: Iterable[Any] = pool.map(remote, items, chunksize=self._chunk(len(items)))
         return results
 
-    def check_and_render(self, items: list[tuple[str, bool]], warm: Callable[[], None]) -> Iterable[Checked]:
+    def check_and_render(self, items: list[tuple[str, bool]], warm: Callable[[bool], None]) -> Iterable[Checked]:
         """Every source read, checked and (when named) rendered. Many sources: by the workers, each source by one.
         Few (a new project, an edited form): a forked process reads and checks them while this one loads what
-        rendering needs (``warm``: engines and templates, which take longer to load than a form to check), and
-        this one renders them; with one process allowed, all in this one."""
+        rendering needs (``warm``: engines and templates, which take longer to load than a form to check; its
+        argument: those of the forms too), and this one renders them; with one process allowed, all in this one."""
         pool = self._pool(len(items))
         if pool is not None:
             results: Iterable[Checked] = pool.map(_work_check, items, chunksize=self._chunk(len(items)))
-            warm()  # the main process has nothing else to do meanwhile; the collections' process forks from it
+            # Meanwhile this process loads what the summaries and the index need (their processes fork from it),
+            # and not what only the workers need: on two cores, that took CPU from the workers as they started.
+            warm(False)
             return results
         if self.jobs <= 1 or not any(render for _, render in items):
             return (check_source(self.job, Path(source), render) for source, render in items)
         reading = Aside(_read_sources, (self.job, items), parallel=True)
-        warm()
+        warm(True)
         if not reading.ready():  # time to spare: load what only texts with markup need, before it is needed
             warm_markdown()
         try:
@@ -606,7 +608,7 @@ def build(
         checked: dict[str, Checked] = {}
         shown = [s for s in stale if ids[s] in named_ids]  # progress for the sources this build was given
         done = 0
-        for c in workers.check_and_render(to_check, lambda: prepare(config, job.formats)):
+        for c in workers.check_and_render(to_check, lambda forms: prepare(config, job.formats, forms)):
             checked[c.source] = c
             if progress and ids[Path(c.source)] in named_ids:
                 done += 1
@@ -1041,10 +1043,10 @@ def convert_outputs(result: BuildResult, forms: list[Form], out: Path, formats: 
 # -- what stands over all the forms ---------------------------------------------------------------------------
 
 
-def prepare(config: Config, formats: tuple[str, ...]) -> None:
-    """Load the engines and templates of the chosen formats ahead of time (see OutputFormat.prepare). A template
-    that cannot be loaded is left for the rendering itself to report."""
-    for fmt in [*per_form().values(), *collections(formats)]:
+def prepare(config: Config, formats: tuple[str, ...], forms: bool = True) -> None:
+    """Load the engines and templates of the chosen formats ahead of time (see OutputFormat.prepare); those of
+    the forms only with ``forms``. A template that cannot be loaded is left for the rendering itself to report."""
+    for fmt in [*(per_form().values() if forms else ()), *collections(formats)]:
         if fmt.prepare is not None and (fmt.collect is not None or wants(formats, fmt.name)):
             with contextlib.suppress(Exception):  # said where it matters: when the format is rendered
                 fmt.prepare(config)
