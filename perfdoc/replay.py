@@ -26,9 +26,12 @@ import marshal
 import os
 import sys
 import zlib
-from collections.abc import Iterable, Sequence
 
 from . import __version__
+
+TYPE_CHECKING = False  # typing's own costs an import, as collections.abc does (~4 ms together), at every start
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
 
 FORMAT = 1
 RACY_NS = 2_000_000_000  # file systems that keep times to the second (or two) must not hide an edit
@@ -88,7 +91,7 @@ def replayed(argv: Sequence[str]) -> int | None:
     key = _key(argv)
     try:
         with open(_record_path(folder, key), "rb") as fh:
-            data = marshal.load(fh)
+            data = marshal.loads(fh.read())  # marshal.load(fh) reads object by object: 20 times slower
         version, recorded_key, watched, lines, code = data
         if version != FORMAT or recorded_key != key:
             return None
