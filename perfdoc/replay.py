@@ -134,27 +134,30 @@ def record(
     argv: Sequence[str], lines: Sequence[Line], code: int, inputs: Iterable[str], outputs: Iterable[str], started: int
 ) -> bool:
     """Write down what a build of argv with nothing to do would print, and the state of every file it depends
-    on. Not written (False) when an input changed after ``started - RACY_NS`` (see the module's docstring)."""
+    on. Not written (False, and an earlier record removed) when an input changed after ``started - RACY_NS``
+    (see the module's docstring), or when the record cannot be written: a record is never worth a failed build."""
     folder = _folder()
     if folder is None:
         return False
-    watched: dict[str, State] = {}
-    for path in inputs:
-        now = state(path)
-        if now is not None and max(now[3], now[4]) > started - RACY_NS:
-            return False
-        watched[os.path.abspath(path)] = now
-    for path in outputs:
-        watched[os.path.abspath(path)] = state(path)
-    data = (FORMAT, _key(argv), sorted(watched.items()), [(bool(e), str(t)) for e, t in lines], int(code))
     target = _record_path(folder, _key(argv))
     temp = f"{target}.{os.getpid()}.tmp"
     try:
+        watched: dict[str, State] = {}
+        for path in inputs:
+            now = state(path)
+            if now is not None and max(now[3], now[4]) > started - RACY_NS:
+                _remove(target)
+                return False
+            watched[os.path.abspath(path)] = now
+        for path in outputs:
+            watched[os.path.abspath(path)] = state(path)
+        data = (FORMAT, _key(argv), sorted(watched.items()), [(bool(e), str(t)) for e, t in lines], int(code))
         with open(temp, "wb") as fh:
-            marshal.dump(data, fh)
+            fh.write(marshal.dumps(data))
         os.replace(temp, target)
-    except OSError:
+    except Exception:  # a full disk, a path marshal cannot hold: no record, and none of an earlier build either
         _remove(temp)
+        _remove(target)
         return False
     _prune(folder)
     return True
