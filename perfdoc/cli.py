@@ -142,10 +142,16 @@ def build(args: argparse.Namespace) -> int:
     for err, text in lines:
         say(text, err=err)
     # What the same command will print while nothing changes, answered without running the build (replay.py).
+    recorded = False
     if result.settled and not args.force:
         nothing_to_do = _build_report(replace(result, rebuilt=0, written=0), formats, target)
-        replay.record(args.argv, *nothing_to_do, _build_inputs(args, cfg, result), replay.tree(str(target)), started)
-    else:
+        try:
+            inputs, outputs = _build_inputs(args, cfg, result), replay.tree(str(target))
+        except OSError:  # the folder it was run from is gone, say: no record, and the next build runs in full
+            pass
+        else:
+            recorded = replay.record(args.argv, *nothing_to_do, inputs, outputs, started)
+    if not recorded:
         replay.forget(args.argv)
     return code
 

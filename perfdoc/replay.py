@@ -134,8 +134,9 @@ def record(
     argv: Sequence[str], lines: Sequence[Line], code: int, inputs: Iterable[str], outputs: Iterable[str], started: int
 ) -> bool:
     """Write down what a build of argv with nothing to do would print, and the state of every file it depends
-    on. Not written (False, and an earlier record removed) when an input changed after ``started - RACY_NS``
-    (see the module's docstring), or when the record cannot be written: a record is never worth a failed build."""
+    on. Not written (False: the caller then forgets the record of an earlier build) when an input changed after
+    ``started - RACY_NS`` (see the module's docstring), or when it cannot be written: a record is never worth a
+    failed build."""
     folder = _folder()
     if folder is None:
         return False
@@ -146,7 +147,6 @@ def record(
         for path in inputs:
             now = state(path)
             if now is not None and max(now[3], now[4]) > started - RACY_NS:
-                _remove(target)
                 return False
             watched[os.path.abspath(path)] = now
         for path in outputs:
@@ -155,9 +155,8 @@ def record(
         with open(temp, "wb") as fh:
             fh.write(marshal.dumps(data))
         os.replace(temp, target)
-    except Exception:  # a full disk, a path marshal cannot hold: no record, and none of an earlier build either
+    except Exception:  # a full disk, a path marshal cannot hold: no record
         _remove(temp)
-        _remove(target)
         return False
     _prune(folder)
     return True
