@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -136,9 +137,13 @@ def test_a_source_outside_the_project_is_watched_too(records, project, run_cli, 
 
 
 def test_an_input_changed_during_or_just_before_the_build_is_not_recorded(project, run_cli, tmp_path, monkeypatch):
-    """The sources were just written: their times are within RACY_NS of the build's start, so the build cannot
-    know that it read them as they are now."""
+    """A source whose time is not safely before the build's start (here: set a minute ahead, as an edit during
+    the build would leave it): the build cannot know that it read the file as it is now, so it records nothing."""
     monkeypatch.setenv("PERFDOC_CACHE_DIR", str(tmp_path / "user-cache"))
+    for source in (project / "content").rglob("*.md"):
+        os.utime(source, ns=(time.time_ns() - 3_600 * 10**9,) * 2)  # long settled
+    late = project / "content" / "2020" / "incubator.md"
+    os.utime(late, ns=(time.time_ns() + 60 * 10**9,) * 2)
     run_cli("build")
     assert not list((tmp_path / "user-cache" / "builds").glob("*.build"))
 
