@@ -69,7 +69,7 @@ print(json.dumps({"main": own / 1024, "worker": workers / 1024}))
 def install_as_a_user(work: Path) -> Path:
     """perfdoc installed from a wheel of this checkout into its own virtual environment; returns its bin folder."""
     tree, wheels, venv = work / "checkout", work / "wheels", work / "venv"
-    # The wheel is built from a copy: building in place would leave setuptools' build/ in the checkout.
+    # The wheel is built from a copy: building in place would leave setuptools' build folder and egg-info behind.
     shutil.copytree(ROOT, tree, ignore=shutil.ignore_patterns(".git", "build", "*.egg-info", "__pycache__"))
     quiet = {"check": True, "env": ENV, "stdout": subprocess.DEVNULL}
     pip = [sys.executable, "-m", "pip", "-q", "--disable-pip-version-check"]
