@@ -140,18 +140,21 @@ def record(
     folder = _folder()
     if folder is None:
         return False
-    target = _record_path(folder, _key(argv))
+    key = _key(argv)
+    target = _record_path(folder, key)
     temp = f"{target}.{os.getpid()}.tmp"
     try:
         watched: dict[str, State] = {}
         for path in inputs:
-            now = state(path)
+            where = os.path.abspath(path)
+            if where in watched:  # a source is named by the build and found again in its folder's tree
+                continue
+            now = watched[where] = state(where)
             if now is not None and max(now[3], now[4]) > started - RACY_NS:
                 return False
-            watched[os.path.abspath(path)] = now
         for path in outputs:
             watched[os.path.abspath(path)] = state(path)
-        data = (FORMAT, _key(argv), sorted(watched.items()), [(bool(e), str(t)) for e, t in lines], int(code))
+        data = (FORMAT, key, sorted(watched.items()), [(bool(e), str(t)) for e, t in lines], int(code))
         with open(temp, "wb") as fh:
             fh.write(marshal.dumps(data))
         os.replace(temp, target)
